@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The Debian packages the test suite uses: PyTorch/nibabel/scipy/Pillow references
+# (run with /usr/bin/python3). Idempotent; needs root (or sudo) and the Debian mirror.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(python3-torch python3-torchvision python3-scipy python3-nibabel python3-pil python3-numpy)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
