@@ -5,7 +5,10 @@ import { execa } from 'execa';
 export const sentinelBin = fileURLToPath(new URL('../src/cli/sentinel.js', import.meta.url));
 
 // Runs `sentinel ARGS` as a real subprocess and returns its exit code and output.
-export async function runSentinel(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+export async function runSentinel(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+) {
   const result = await execa(process.execPath, [sentinelBin, ...args], {
     reject: false,
     cwd: options.cwd,

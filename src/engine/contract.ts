@@ -9,6 +9,7 @@ export const CONTRACT = 'sentinel-engine/1';
 
 // Class map: label value (as a decimal string, 1..255) -> organ name. 0 is background.
 export const ClassMap = z.record(z.string().regex(/^[1-9][0-9]*$/), z.string().min(1));
+export type ClassMap = z.infer<typeof ClassMap>;
 
 const EngineIdentity = z.object({ name: z.string().min(1), version: z.string().min(1) });
 

@@ -1,0 +1,58 @@
+import type { ClassMap } from '../src/engine/contract.js';
+
+// One pseudo-labelled case of the pool, as a strategy sees it (absolute paths).
+export interface PoolCase {
+  id: string;
+  image: string;
+  // The pseudo label: a label map on the image's grid (values from the class map).
+  mask: string;
+  // Saved softmax probabilities (NIfTI 4D x,y,z,class or nnU-Net .npz), when the engine wrote them.
+  probabilities?: string;
+  // The T Monte-Carlo-dropout probability maps, when the engine wrote them.
+  mcSamples?: string[];
+  // The reference label map, when ground truth exists (oracle only).
+  truth?: string;
+}
+
+// Settings a strategy may read; validated once with the experiment config.
+export interface StrategyOptions {
+  // Folder of the QS bundle (model.onnx + manifest.json).
+  qsModel?: string;
+  // Slices per ONNX batch for QS.
+  qsBatchSize?: number;
+}
+
+export interface ScoreContext {
+  classes: ClassMap;
+  seed: number;
+  options: StrategyOptions;
+  warn(message: string): void;
+}
+
+// One organ's score: higher = better label quality; null = no score (n/a).
+export interface OrganScore {
+  organ: string;
+  score: number | null;
+  // Slices the score was computed from (QS); the voxels count otherwise, when meaningful.
+  slices?: number;
+}
+
+export interface CaseScores {
+  caseId: string;
+  organs: OrganScore[];
+  // The case-level score; when a strategy leaves it out it is the mean over scored organs.
+  caseScore?: number | null;
+}
+
+// What each scoring method declares about itself and the pool outputs it needs.
+export interface Strategy {
+  name: string;
+  description: string;
+  needs: {
+    probabilities?: boolean;
+    mcSamples?: boolean;
+    truth?: boolean;
+  };
+  // Scores every case; returns one entry per case, in the order given.
+  score(cases: PoolCase[], context: ScoreContext): Promise<CaseScores[]>;
+}
