@@ -1,0 +1,169 @@
+// A port of Pillow's ImagingResample (src/libImaging/Resample.c) for mode-F images with the
+// BILINEAR (triangle) filter: antialiased, two passes (horizontal first) through a float32
+// intermediate, double coefficients and accumulators, float32 storage. The official Quality
+// Sentinel preprocessing resizes its crops with exactly this, so it is matched operation by
+// operation rather than approximated with plain bilinear interpolation.
+
+// The coefficients of one resampling axis: for output pixel i, the source range
+// [bounds[2i], bounds[2i] + bounds[2i+1]) weighted by kk[i*ksize ..].
+export interface AxisCoefficients {
+  ksize: number;
+  bounds: Int32Array;
+  kk: Float64Array;
+}
+
+// Pillow's bilinear_filter.
+function bilinearFilter(x: number): number {
+  const a = x < 0 ? -x : x;
+  return a < 1 ? 1 - a : 0;
+}
+
+// Pillow's precompute_coeffs for the BILINEAR filter (support 1) over the box [in0, in1).
+export function precomputeCoefficients(inSize: number, outSize: number, in0 = 0, in1 = inSize): AxisCoefficients {
+  // Pillow passes the box as C floats and subtracts them as floats before widening.
+  const scale = Math.fround(Math.fround(in1) - Math.fround(in0)) / outSize;
+  const filterscale = scale < 1 ? 1 : scale;
+  const support = 1 * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const kk = new Float64Array(outSize * ksize);
+  const bounds = new Int32Array(outSize * 2);
+  const ss = 1 / filterscale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = Math.fround(in0) + (xx + 0.5) * scale;
+    let ww = 0;
+    // (int) casts truncate toward zero.
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    const base = xx * ksize;
+    for (let x = 0; x < xmax; x++) {
+      const w = bilinearFilter((x + xmin - center + 0.5) * ss);
+      kk[base + x] = w;
+      ww += w;
+    }
+    if (ww !== 0) {
+      for (let x = 0; x < xmax; x++) kk[base + x] = (kk[base + x] as number) / ww;
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, kk };
+}
+
+// The coefficients of both axes of one resize, reusable for every image of that size pair.
+export interface ResizePlan {
+  inWidth: number;
+  inHeight: number;
+  outWidth: number;
+  outHeight: number;
+  horizontal: AxisCoefficients;
+  vertical: AxisCoefficients;
+}
+
+// Precomputes the coefficients of an inWidth x inHeight -> outWidth x outHeight resize.
+export function planResize(inWidth: number, inHeight: number, outWidth: number, outHeight: number): ResizePlan {
+  return {
+    inWidth,
+    inHeight,
+    outWidth,
+    outHeight,
+    horizontal: precomputeCoefficients(inWidth, outWidth),
+    vertical: precomputeCoefficients(inHeight, outHeight),
+  };
+}
+
+// ImagingResampleHorizontal_32bpc (float case): rows [offset, offset + rows) of src.
+function resampleHorizontal(
+  src: Float32Array,
+  srcWidth: number,
+  offset: number,
+  rows: number,
+  outWidth: number,
+  c: AxisCoefficients,
+  dst: Float32Array,
+): void {
+  const { ksize, bounds, kk } = c;
+  for (let yy = 0; yy < rows; yy++) {
+    const rowStart = (yy + offset) * srcWidth;
+    const outRow = yy * outWidth;
+    for (let xx = 0; xx < outWidth; xx++) {
+      const xmin = bounds[xx * 2] as number;
+      const xmax = bounds[xx * 2 + 1] as number;
+      const k = xx * ksize;
+      const s = rowStart + xmin;
+      let ss = 0;
+      for (let x = 0; x < xmax; x++) ss += (src[s + x] as number) * (kk[k + x] as number);
+      dst[outRow + xx] = ss;
+    }
+  }
+}
+
+// ImagingResampleVertical_32bpc (float case); yShift is subtracted from every bound (Pillow
+// shifts the vertical bounds by the first row the horizontal pass kept).
+function resampleVertical(
+  src: Float32Array,
+  width: number,
+  outHeight: number,
+  c: AxisCoefficients,
+  yShift: number,
+  dst: Float32Array,
+): void {
+  const { ksize, bounds, kk } = c;
+  for (let yy = 0; yy < outHeight; yy++) {
+    const k = yy * ksize;
+    const ymin = (bounds[yy * 2] as number) - yShift;
+    const ymax = bounds[yy * 2 + 1] as number;
+    const outRow = yy * width;
+    for (let xx = 0; xx < width; xx++) {
+      let ss = 0;
+      let p = ymin * width + xx;
+      for (let y = 0; y < ymax; y++, p += width) ss += (src[p] as number) * (kk[k + y] as number);
+      dst[outRow + xx] = ss;
+    }
+  }
+}
+
+// Resizes a row-major float32 image (plan.inWidth x plan.inHeight) as Pillow's
+// `Image.fromarray(a, 'F').resize((outWidth, outHeight), Image.BILINEAR)` does. `scratch`
+// may be passed to reuse the intermediate buffer (any length; replaced when too short).
+export function resizeBilinearF(
+  src: Float32Array,
+  plan: ResizePlan,
+  out: Float32Array = new Float32Array(plan.outWidth * plan.outHeight),
+  scratch?: { buffer: Float32Array },
+): Float32Array {
+  const { inWidth, inHeight, outWidth, outHeight, horizontal, vertical } = plan;
+  if (src.length < inWidth * inHeight) throw new RangeError('resizeBilinearF: source smaller than its plan');
+  if (out.length < outWidth * outHeight) throw new RangeError('resizeBilinearF: output smaller than its plan');
+  const needHorizontal = outWidth !== inWidth;
+  const needVertical = outHeight !== inHeight;
+  if (!needHorizontal && !needVertical) {
+    out.set(src.subarray(0, inWidth * inHeight));
+    return out;
+  }
+  if (!needHorizontal) {
+    resampleVertical(src, inWidth, outHeight, vertical, 0, out);
+    return out;
+  }
+  // The rows the vertical pass will read.
+  const yFirst = vertical.bounds[0] as number;
+  const yLast = (vertical.bounds[outHeight * 2 - 2] as number) + (vertical.bounds[outHeight * 2 - 1] as number);
+  const rows = yLast - yFirst;
+  if (!needVertical) {
+    resampleHorizontal(src, inWidth, yFirst, rows, outWidth, horizontal, out);
+    return out;
+  }
+  const need = outWidth * rows;
+  let temp: Float32Array;
+  if (scratch) {
+    if (scratch.buffer.length < need) scratch.buffer = new Float32Array(need);
+    temp = scratch.buffer;
+  } else {
+    temp = new Float32Array(need);
+  }
+  resampleHorizontal(src, inWidth, yFirst, rows, outWidth, horizontal, temp);
+  resampleVertical(temp, outWidth, outHeight, vertical, yFirst, out);
+  return out;
+}

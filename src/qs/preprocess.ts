@@ -1,0 +1,130 @@
+import type { VoxelArray } from '../volume/types.js';
+import { planResize, type ResizePlan, resizeBilinearF } from './pillow-resize.js';
+import { type CropBounds, cropBounds, type SliceBox } from './slice-boxes.js';
+
+// The official QS network input of one slice (QS-INFERENCE.md, steps 3-5): crop, HU window,
+// Pillow BILINEAR resize to S x S, normalisation. Parameters come from the bundle manifest.
+
+// The preprocessing parameters a bundle manifest carries.
+export interface PreprocessParams {
+  inputSize: number;
+  huWindow: readonly [number, number];
+  ctMean: number;
+  ctStd: number;
+  maskMean: number;
+  maskStd: number;
+  cropMargin: number;
+  slicesPerOrgan: number;
+}
+
+// The parameters of the authors' released network.
+export const OFFICIAL_PARAMS: PreprocessParams = {
+  inputSize: 256,
+  huWindow: [-200, 200],
+  ctMean: 0.5,
+  ctStd: 0.25,
+  maskMean: 0.5,
+  maskStd: 0.5,
+  cropMargin: 20,
+  slicesPerOrgan: 10,
+};
+
+// The voxels of one organ: value > 0 (per-organ mask) or value === label (label map).
+export interface OrganMask {
+  data: VoxelArray;
+  label?: number;
+}
+
+// Reusable buffers and resize plans, one per preprocessing loop (not shared across threads).
+export class SliceWorkspace {
+  private readonly plans = new Map<number, ResizePlan>();
+  private crop = new Float32Array(0);
+  private resized = new Float32Array(0);
+  readonly scratch = { buffer: new Float32Array(0) };
+
+  // The resize plan from a width x height crop to size x size, cached.
+  plan(width: number, height: number, size: number): ResizePlan {
+    const key = (width * 65536 + height) * 65536 + size;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      if (this.plans.size > 4096) this.plans.clear();
+      plan = planResize(width, height, size, size);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  // A crop buffer of at least n floats.
+  cropBuffer(n: number): Float32Array {
+    if (this.crop.length < n) this.crop = new Float32Array(n);
+    return this.crop;
+  }
+
+  // A resize output buffer of at least n floats.
+  resizedBuffer(n: number): Float32Array {
+    if (this.resized.length < n) this.resized = new Float32Array(n);
+    return this.resized;
+  }
+}
+
+// Writes the 2 x S x S network input of one slice (CT channel, then mask channel) into `dst`
+// at `offset`, and returns the crop used.
+export function writeSliceInput(
+  ct: VoxelArray,
+  mask: OrganMask,
+  dims: readonly number[],
+  box: SliceBox,
+  params: PreprocessParams,
+  workspace: SliceWorkspace,
+  dst: Float32Array,
+  offset: number,
+): CropBounds {
+  const nx = dims[0] as number;
+  const ny = dims[1] as number;
+  const size = params.inputSize;
+  const crop = cropBounds(box, ny, nx, params.cropMargin);
+  const width = crop.c1 - crop.c0;
+  const height = crop.r1 - crop.r0;
+  const plan = workspace.plan(width, height, size);
+  const pixels = workspace.cropBuffer(width * height).subarray(0, width * height);
+  const resized = workspace.resizedBuffer(size * size).subarray(0, size * size);
+  const base = box.k * nx * ny;
+  const [lo, hi] = params.huWindow;
+  const range = hi - lo;
+
+  // CT: as float32, clipped to the window, mapped to [0, 1] in float32 arithmetic.
+  for (let r = 0; r < height; r++) {
+    const src = base + (crop.r0 + r) * nx + crop.c0;
+    const row = r * width;
+    for (let c = 0; c < width; c++) {
+      let v = Math.fround(ct[src + c] as number);
+      if (v < lo) v = lo;
+      else if (v > hi) v = hi;
+      pixels[row + c] = Math.fround(v - lo) / range;
+    }
+  }
+  resizeBilinearF(pixels, plan, resized, workspace.scratch);
+  normaliseInto(resized, params.ctMean, params.ctStd, dst, offset);
+
+  // Mask: the binary crop as float 0/1.
+  const label = mask.label;
+  const data = mask.data;
+  for (let r = 0; r < height; r++) {
+    const src = base + (crop.r0 + r) * nx + crop.c0;
+    const row = r * width;
+    for (let c = 0; c < width; c++) {
+      const v = data[src + c] as number;
+      pixels[row + c] = (label === undefined ? v > 0 : v === label) ? 1 : 0;
+    }
+  }
+  resizeBilinearF(pixels, plan, resized, workspace.scratch);
+  normaliseInto(resized, params.maskMean, params.maskStd, dst, offset + size * size);
+  return crop;
+}
+
+// dst[offset + i] = (src[i] - mean) / std, in float32 as the reference computes it.
+function normaliseInto(src: Float32Array, mean: number, std: number, dst: Float32Array, offset: number): void {
+  const m = Math.fround(mean);
+  const s = Math.fround(std);
+  for (let i = 0; i < src.length; i++) dst[offset + i] = Math.fround((src[i] as number) - m) / s;
+}
