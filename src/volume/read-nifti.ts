@@ -1,0 +1,50 @@
+import { DATATYPES } from './datatypes.js';
+import { checkVoxelBytes, maxVoxelBytes } from './memory-limit.js';
+import type { NiftiHeader } from './nifti-header.js';
+import { openNifti } from './open-nifti.js';
+import { expectEnd, readExactly } from './read-voxel-bytes.js';
+import { applyScaling, bytesToHold, swapBytesInPlace } from './scale-voxels.js';
+import type { Volume } from './types.js';
+
+export type { NiftiHeader } from './nifti-header.js';
+export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
+
+// Options for reading voxels: the most bytes one read may allocate (default 4 GiB, or
+// SENTINEL_MAX_VOXEL_BYTES), checked against the header before anything is allocated.
+export interface ReadNiftiOptions {
+  maxBytes?: number;
+}
+
+// Reads a NIfTI-1/2 .nii or .nii.gz header: dims, datatype, spacing, affine, scaling.
+export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
+  const { header, reader } = await openNifti(path);
+  reader.close();
+  return header;
+}
+
+// Reads a whole NIfTI-1/2 .nii or .nii.gz volume, scaled, in the file's voxel order.
+export async function readNifti(path: string, options: ReadNiftiOptions = {}): Promise<Volume> {
+  const limit = maxVoxelBytes(options.maxBytes);
+  const { header, reader } = await openNifti(path);
+  try {
+    const dt = DATATYPES[header.datatype];
+    const voxels = header.dims.reduce((a, b) => a * b, 1);
+    checkVoxelBytes(path, header.dims, bytesToHold(voxels, dt.bytes, header.datatype, header.sclSlope, header.sclInter), limit);
+    const stored = dt.create(voxels);
+    const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+    await readExactly(header, reader, bytes);
+    await expectEnd(header, reader);
+    if (!header.littleEndian) swapBytesInPlace(bytes, dt.bytes);
+    return {
+      dims: header.dims,
+      datatype: header.datatype,
+      data: applyScaling(stored, header.datatype, header.sclSlope, header.sclInter),
+      spacing: header.spacing,
+      affine: header.affine,
+      sclSlope: header.sclSlope,
+      sclInter: header.sclInter,
+    };
+  } finally {
+    reader.close();
+  }
+}
