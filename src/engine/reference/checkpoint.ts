@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from '../../errors.js';
+import type { FeatureConfig } from './features.js';
+import type { Mlp } from './mlp.js';
+
+// The reference engine's checkpoint: one JSON file holding the network (weights as base64 of
+// little-endian float32), the feature settings and normalisation, the class map, and the class
+// frequencies used to undo the class-balanced sampling at prediction time.
+export const CHECKPOINT_FORMAT = 'sentinel-reference-engine/1';
+
+const Base64Floats = z.string();
+
+const CheckpointFile = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  engine: z.object({ name: z.string(), version: z.string() }),
+  // Label values in class order (class 0 = background is implicit), and their names.
+  labels: z.array(z.number().int().min(1).max(255)),
+  names: z.array(z.string()),
+  features: z.object({
+    scalesMm: z.array(z.number()),
+    clip: z.tuple([z.number(), z.number()]),
+    bodyThreshold: z.number(),
+  }),
+  normalization: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  network: z.object({
+    dropout: z.number(),
+    layers: z.array(
+      z.object({
+        inSize: z.number().int(),
+        outSize: z.number().int(),
+        weights: Base64Floats,
+        biases: Base64Floats,
+      }),
+    ),
+  }),
+  // Class frequencies among body voxels of the training labels, and in the training samples.
+  priors: z.object({ data: z.array(z.number()), sampling: z.array(z.number()) }),
+  training: z.record(z.string(), z.unknown()),
+});
+
+// A checkpoint in memory.
+export interface Checkpoint {
+  engine: { name: string; version: string };
+  labels: number[];
+  names: string[];
+  features: FeatureConfig;
+  normalization: { mean: number[]; std: number[] };
+  mlp: Mlp;
+  priors: { data: number[]; sampling: number[] };
+  training: Record<string, unknown>;
+}
+
+// The checkpoint as the JSON text written to disk (same checkpoint => same bytes).
+export function serializeCheckpoint(checkpoint: Checkpoint): string {
+  const { mlp, ...rest } = checkpoint;
+  const file: z.infer<typeof CheckpointFile> = {
+    format: CHECKPOINT_FORMAT,
+    engine: rest.engine,
+    labels: rest.labels,
+    names: rest.names,
+    features: rest.features,
+    normalization: rest.normalization,
+    network: {
+      dropout: mlp.dropout,
+      layers: mlp.layers.map((layer) => ({
+        inSize: layer.inSize,
+        outSize: layer.outSize,
+        weights: encodeFloats(layer.weights),
+        biases: encodeFloats(layer.biases),
+      })),
+    },
+    priors: rest.priors,
+    training: rest.training,
+  };
+  return `${JSON.stringify(file, null, 1)}\n`;
+}
+
+// Reads and checks a checkpoint file written by this engine.
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read checkpoint ${path}: ${(error as Error).message}`);
+  }
+  let parsed: z.infer<typeof CheckpointFile>;
+  try {
+    parsed = CheckpointFile.parse(JSON.parse(text));
+  } catch (error) {
+    throw new UserError(`${path} is not a reference-engine checkpoint (${CHECKPOINT_FORMAT})`, {
+      hint: (error as Error).message.split('\n')[0],
+    });
+  }
+  const layers = parsed.network.layers.map((layer) => {
+    const weights = decodeFloats(layer.weights);
+    const biases = decodeFloats(layer.biases);
+    if (weights.length !== layer.inSize * layer.outSize || biases.length !== layer.outSize) {
+      throw new UserError(`checkpoint ${path} is damaged: a layer's sizes do not match`);
+    }
+    return { inSize: layer.inSize, outSize: layer.outSize, weights, biases };
+  });
+  return {
+    engine: parsed.engine,
+    labels: parsed.labels,
+    names: parsed.names,
+    features: parsed.features,
+    normalization: parsed.normalization,
+    mlp: { layers, dropout: parsed.network.dropout },
+    priors: parsed.priors,
+    training: parsed.training,
+  };
+}
+
+function encodeFloats(values: Float32Array): string {
+  const bytes = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) bytes.writeFloatLE(values[i]!, i * 4);
+  return bytes.toString('base64');
+}
+
+function decodeFloats(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const values = new Float32Array(Math.floor(bytes.length / 4));
+  for (let i = 0; i < values.length; i++) values[i] = bytes.readFloatLE(i * 4);
+  return values;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+// The reference engine's settings, read from a request's `params` (the engine-specific part of
+// the config, passed to both train and predict). Every field has a default; an unknown field is
+// an error so that a typo is not silently ignored.
+export const EngineParams = z
+  .object({
+    // Training: mini-batch updates of Adam.
+    steps: z.number().int().positive().default(1500),
+    batchSize: z.number().int().positive().default(256),
+    learningRate: z.number().positive().default(0.003),
+    // Training: widths of the hidden layers (ignored when fine-tuning from a checkpoint).
+    hiddenUnits: z.array(z.number().int().positive()).min(1).default([32, 16]),
+    // Training: dropout rate on the last hidden layer, also used for Monte-Carlo sampling.
+    dropout: z.number().min(0).max(0.9).default(0.2),
+    // Training: voxels sampled per case, half spread over the classes present, half uniform.
+    samplesPerCase: z.number().int().positive().default(3000),
+    // Training: box-filter radii (mm) of the multi-scale features (ignored when fine-tuning).
+    scalesMm: z.array(z.number().positive()).min(1).default([2, 5, 10, 20]),
+    // Prediction: how far to undo the class-balanced sampling (0 = not at all, 1 = fully):
+    // class scores are multiplied by (frequency in the data / frequency in the samples)^this.
+    priorCorrection: z.number().min(0).max(1).default(0.5),
+    // Prediction: keep only the largest connected component of each organ in the mask.
+    largestComponent: z.boolean().default(true),
+    // Prediction: write NIfTI files gzip-compressed (.nii.gz) or not (.nii).
+    compress: z.boolean().default(true),
+  })
+  .strict();
+export type EngineParams = z.infer<typeof EngineParams>;

@@ -1,0 +1,95 @@
+import { UserError } from '../../errors.js';
+import { type Affine, type Volume, assertSameGrid, readLabelMap, readNifti, writeNifti } from '../../volume/index.js';
+import type { ImageGeometry } from './features.js';
+
+// The reference engine's file access: images and label maps in, masks and probability maps
+// out, all NIfTI on the image's grid.
+
+// A 3D image read for the engine: voxel values and grid.
+export interface EngineImage {
+  data: ArrayLike<number>;
+  geometry: ImageGeometry & { affine: Affine };
+}
+
+// Reads a 3D image (a 4th dimension of size 1 is accepted).
+export async function readImage(path: string): Promise<EngineImage> {
+  const volume = await readNifti(path);
+  const dims = spatialDims(volume, path);
+  return { data: volume.data, geometry: { dims, spacing: volume.spacing, affine: volume.affine } };
+}
+
+// Reads a label map (integer values) that must lie on the grid of its image.
+export async function readLabels(path: string, image: EngineImage, imagePath: string): Promise<ArrayLike<number>> {
+  const volume = await readLabelMap(path);
+  assertSameGrid(image.geometry, volume, [imagePath, path]);
+  return volume.data;
+}
+
+// Writes a uint8 label map on the image's grid.
+export async function writeMask(path: string, mask: Uint8Array, image: EngineImage): Promise<void> {
+  await writeNifti(path, volumeOn(image, [...image.geometry.dims], 'uint8', mask));
+}
+
+// Writes class probabilities (channel-major, x fastest) as a 4D map (x, y, z, class): float32,
+// or uint8 with scl_slope = 1/255 (values rounded so that every voxel's bytes sum to 255).
+export async function writeProbabilities(
+  path: string,
+  probabilities: Float32Array,
+  classes: number,
+  image: EngineImage,
+  type: 'float32' | 'uint8',
+): Promise<void> {
+  const dims = [...image.geometry.dims, classes];
+  if (type === 'float32') {
+    await writeNifti(path, volumeOn(image, dims, 'float32', probabilities));
+    return;
+  }
+  await writeNifti(path, volumeOn(image, dims, 'uint8', quantizeProbabilities(probabilities, classes)), {
+    datatype: 'uint8',
+    sclSlope: 1 / 255,
+    sclInter: 0,
+  });
+}
+
+// Rounds channel-major probabilities to bytes with the largest-remainder rule, so each
+// voxel's values add up to exactly 255.
+export function quantizeProbabilities(probabilities: Float32Array, classes: number): Uint8Array {
+  const voxels = probabilities.length / classes;
+  const out = new Uint8Array(probabilities.length);
+  const remainders = new Float64Array(classes);
+  for (let v = 0; v < voxels; v++) {
+    let total = 0;
+    for (let c = 0; c < classes; c++) {
+      const scaled = probabilities[c * voxels + v]! * 255;
+      const floor = Math.floor(scaled);
+      out[c * voxels + v] = floor;
+      remainders[c] = scaled - floor;
+      total += floor;
+    }
+    for (let missing = 255 - total; missing > 0; missing--) {
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (remainders[c]! > remainders[best]!) best = c;
+      out[best * voxels + v]! += 1;
+      remainders[best] = -1;
+    }
+  }
+  return out;
+}
+
+function volumeOn(
+  image: EngineImage,
+  dims: number[],
+  datatype: 'uint8' | 'float32',
+  data: Uint8Array | Float32Array,
+): Volume {
+  const { spacing, affine } = image.geometry;
+  return { dims, datatype, data, spacing, affine, sclSlope: 1, sclInter: 0 };
+}
+
+function spatialDims(volume: Volume, path: string): [number, number, number] {
+  const [nx = 1, ny = 1, nz = 1, ...rest] = volume.dims;
+  if (rest.some((n) => n !== 1)) {
+    throw new UserError(`${path} has ${volume.dims.length} dimensions (${volume.dims.join('x')}); a 3D image is expected`);
+  }
+  return [nx, ny, nz];
+}
