@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+
+// Tests that compare against nibabel run Debian's /usr/bin/python3 (where nibabel lives).
+export const PYTHON = '/usr/bin/python3';
+
+// Why nibabel tests must skip here, or undefined when nibabel can be imported.
+export const nibabelMissing: string | undefined = (() => {
+  const r = spawnSync(PYTHON, ['-c', 'import nibabel, numpy'], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `${PYTHON} cannot import nibabel and numpy (install python3-nibabel)`;
+})();
+
+// Runs a Python snippet with argv and returns its stdout parsed as JSON.
+export async function runPython<T>(code: string, args: string[] = []): Promise<T> {
+  const result = await execa(PYTHON, ['-c', code, ...args], { timeout: 120_000 });
+  return JSON.parse(result.stdout) as T;
+}
+
+// What nibabel reports for a file.
+export interface NibabelView {
+  shape: number[];
+  dtype: string;
+  affine: number[][];
+  zooms: number[];
+  axcodes: string;
+  values: Float64Array; // np.asanyarray(img.dataobj) as float64, x fastest
+}
+
+const LOAD = `
+import sys, json, numpy as np, nibabel as nb
+img = nb.load(sys.argv[1])
+data = np.asanyarray(img.dataobj)
+open(sys.argv[2], 'wb').write(np.asarray(data, dtype='<f8').tobytes(order='F'))
+print(json.dumps({'shape': list(data.shape), 'dtype': str(data.dtype), 'affine': img.affine.tolist(),
+  'zooms': [float(z) for z in img.header.get_zooms()], 'axcodes': ''.join(nb.aff2axcodes(img.affine))}))
+`;
+
+// Loads a file with nibabel: shape, dtype, affine, zooms, axis codes and the voxel values.
+export async function nibabelLoad(path: string, scratch: string): Promise<NibabelView> {
+  const raw = `${scratch}.f8`;
+  const meta = await runPython<Omit<NibabelView, 'values'>>(LOAD, [path, raw]);
+  const bytes = await readFile(raw);
+  return { ...meta, values: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) };
+}
