@@ -1,0 +1,96 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { readLabelMap, readNifti } from '../volume/index.js';
+import type { Volume } from '../volume/types.js';
+import type { OrganMask } from './preprocess.js';
+import { findLabelSliceBoxes } from './slice-boxes.js';
+import type { QsCaseSource, QsOrganSource } from './slice-batches.js';
+
+// The two input layouts QS scores: a CT with a folder of per-organ masks (TotalSegmentator),
+// or a CT with a label map and its class map. Masks of a folder are read one at a time, when
+// their organ's turn comes.
+
+const NIFTI_SUFFIXES = ['.nii.gz', '.nii'];
+
+// ORGAN for ORGAN.nii.gz / ORGAN.nii, undefined for other files.
+export function organNameOfFile(fileName: string): string | undefined {
+  const suffix = NIFTI_SUFFIXES.find((s) => fileName.endsWith(s) && fileName.length > s.length);
+  return suffix === undefined ? undefined : fileName.slice(0, -suffix.length);
+}
+
+function checkSameDims(image: Volume, mask: Volume, imagePath: string, maskPath: string): void {
+  const a = image.dims.slice(0, 3).join(' x ');
+  const b = mask.dims.slice(0, 3).join(' x ');
+  if (a !== b) {
+    throw new UserError(`${maskPath} (${b}) is not on the grid of ${imagePath} (${a})`, {
+      hint: 'Masks must have the voxel dims of their CT image.',
+    });
+  }
+}
+
+// The organs of a TotalSegmentator-style folder: one mask per NIfTI file (voxel > 0), sorted
+// by file name; `only` keeps a subset of organ names.
+export async function listSegmentationFiles(dir: string, only?: ReadonlySet<string>): Promise<{ organ: string; file: string }[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (cause) {
+    throw new UserError(`cannot read the segmentations folder ${dir}`, {
+      hint: 'Give a folder of per-organ masks ORGAN.nii.gz (TotalSegmentator layout).',
+      cause,
+    });
+  }
+  const organs: { organ: string; file: string }[] = [];
+  for (const name of names.sort()) {
+    const organ = organNameOfFile(name);
+    if (organ !== undefined && (only === undefined || only.has(organ))) organs.push({ organ, file: path.join(dir, name) });
+  }
+  return organs;
+}
+
+// A case from a CT and a folder of per-organ masks (mask > 0).
+export async function caseFromSegmentations(
+  caseId: string,
+  imagePath: string,
+  segmentationsDir: string,
+  options: { organs?: ReadonlySet<string> } = {},
+): Promise<QsCaseSource> {
+  const files = await listSegmentationFiles(segmentationsDir, options.organs);
+  const image = await readNifti(imagePath);
+  const organs: QsOrganSource[] = files.map(({ organ, file }) => ({
+    name: organ,
+    mask: async (): Promise<OrganMask> => {
+      const mask = await readNifti(file);
+      checkSameDims(image, mask, imagePath, file);
+      return { data: mask.data };
+    },
+  }));
+  return { caseId, image, organs };
+}
+
+// A case from a CT and a label map (mask == label); classMap maps label (decimal string) to
+// organ name; organs in label order, label 0 skipped. The label map is scanned once for all
+// organs' slice boxes.
+export async function caseFromLabelMap(
+  caseId: string,
+  imagePath: string,
+  labelPath: string,
+  classMap: Readonly<Record<string, string>>,
+  options: { organs?: ReadonlySet<string> } = {},
+): Promise<QsCaseSource> {
+  const image = await readNifti(imagePath);
+  const labels = await readLabelMap(labelPath);
+  checkSameDims(image, labels, imagePath, labelPath);
+  const boxes = findLabelSliceBoxes(labels.data, labels.dims);
+  const entries = Object.entries(classMap)
+    .map(([key, name]) => [Number(key), name] as const)
+    .filter(([label, name]) => Number.isInteger(label) && label > 0 && (options.organs === undefined || options.organs.has(name)))
+    .sort((a, b) => a[0] - b[0]);
+  const organs: QsOrganSource[] = entries.map(([label, name]) => ({
+    name,
+    mask: { data: labels.data, label },
+    boxes: boxes.get(label) ?? [],
+  }));
+  return { caseId, image, organs };
+}

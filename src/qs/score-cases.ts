@@ -1,0 +1,86 @@
+import type { QsBundle } from './bundle.js';
+import type { QsSession } from './session.js';
+import { type BatchOptions, buildSliceBatches, type CaseTally, type QsCaseSource } from './slice-batches.js';
+
+// Quality Sentinel scores of cases: every organ's slices through the network in batches
+// shared across organs and cases; organ score = mean of its slice outputs; case score = mean
+// over the organs that have a score (QS-INFERENCE.md, step 6).
+
+// One organ's QS result: the predicted Dice, or null (no mask voxels, or no class in the bundle).
+export interface QsOrganScore {
+  caseId: string;
+  organ: string;
+  // The bundle class label the organ was scored as; null when the bundle has none for it.
+  label: number | null;
+  score: number | null;
+  slices: number;
+  warning?: string;
+}
+
+// One case's QS results, organs in input order.
+export interface QsCaseScore {
+  caseId: string;
+  organs: QsOrganScore[];
+  // Mean over the organs with a score; null when none has one.
+  caseScore: number | null;
+}
+
+function finishCase(tally: CaseTally): QsCaseScore {
+  const organs = tally.organs.map((o): QsOrganScore => {
+    const score = o.slices > 0 ? o.sum / o.slices : null;
+    return {
+      caseId: o.caseId,
+      organ: o.organ,
+      label: o.label,
+      score,
+      slices: o.slices,
+      ...(o.warning === undefined ? {} : { warning: o.warning }),
+    };
+  });
+  const scored = organs.filter((o) => o.score !== null);
+  const caseScore = scored.length > 0 ? scored.reduce((s, o) => s + (o.score as number), 0) / scored.length : null;
+  return { caseId: tally.caseId, organs, caseScore };
+}
+
+function isComplete(tally: CaseTally): boolean {
+  return tally.organs.every((o) => o.pending === 0);
+}
+
+// Scores cases one at a time (one case's volumes in memory, plus the batch being built),
+// yielding each case's result, in input order, as soon as all its slices have run.
+export async function* scoreCases(
+  bundle: QsBundle,
+  session: QsSession,
+  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  options: BatchOptions = {},
+): AsyncGenerator<QsCaseScore> {
+  const waiting: CaseTally[] = [];
+  for await (const event of buildSliceBatches(bundle, cases, options)) {
+    if (event.kind === 'case') {
+      waiting.push(event.tally);
+    } else {
+      const { batch } = event;
+      const dice = await session.run(batch.images, batch.embeddings, batch.count);
+      batch.owners.forEach((owner, i) => {
+        owner.sum += dice[i] as number;
+        owner.pending--;
+      });
+    }
+    while (waiting.length > 0 && isComplete(waiting[0] as CaseTally)) {
+      yield finishCase(waiting.shift() as CaseTally);
+    }
+  }
+  for (const tally of waiting) yield finishCase(tally);
+}
+
+// Scores all cases and returns their results in input order.
+export async function scoreAllCases(
+  bundle: QsBundle,
+  session: QsSession,
+  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  options: BatchOptions = {},
+): Promise<QsCaseScore[]> {
+  const results: QsCaseScore[] = [];
+  for await (const result of scoreCases(bundle, session, cases, options)) results.push(result);
+  return results;
+}

@@ -1,0 +1,77 @@
+import * as ort from 'onnxruntime-node';
+import { UserError } from '../errors.js';
+import type { QsBundle } from './bundle.js';
+
+// The ONNX Runtime session of a QS bundle: inputs `image` [N, 2, S, S] and `embedding` [N, E],
+// output `dice` [N, 1].
+
+// Session settings; the defaults are the ones measured fastest on CPU (bench/qs-throughput).
+export interface QsSessionOptions {
+  // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
+  threads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+// A QS network ready to score batches of preprocessed slices.
+export interface QsSession {
+  inputSize: number;
+  embeddingSize: number;
+  // Runs `count` slices: images holds count*2*S*S floats, embeddings count*E.
+  run(images: Float32Array, embeddings: Float32Array, count: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+// The ONNX Runtime options a QsSessionOptions stands for.
+export function sessionOptions(options: QsSessionOptions = {}): ort.InferenceSession.SessionOptions {
+  const threads = options.threads ?? 0;
+  return {
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    executionMode: 'sequential',
+    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+  };
+}
+
+// Opens the bundle's model.onnx and checks that its inputs and output are the bundle's.
+export async function openQsSession(bundle: QsBundle, options: QsSessionOptions = {}): Promise<QsSession> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bundle.modelPath, sessionOptions(options));
+  } catch (cause) {
+    throw new UserError(`QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${(cause as Error).message}`, {
+      hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
+    });
+  }
+  for (const name of ['image', 'embedding']) {
+    if (!session.inputNames.includes(name)) {
+      throw new UserError(`QS bundle: ${bundle.modelPath} has no input named "${name}"`, {
+        hint: `Its inputs are ${session.inputNames.join(', ')}; docs/qs-bundle.md expects image and embedding.`,
+      });
+    }
+  }
+  if (!session.outputNames.includes('dice')) {
+    throw new UserError(`QS bundle: ${bundle.modelPath} has no output named "dice"`, {
+      hint: `Its outputs are ${session.outputNames.join(', ')}.`,
+    });
+  }
+  const size = bundle.manifest.inputSize;
+  const embeddingSize = bundle.manifest.embeddingSize;
+  return {
+    inputSize: size,
+    embeddingSize,
+    async run(images, embeddings, count) {
+      const feeds = {
+        image: new ort.Tensor('float32', images.subarray(0, count * 2 * size * size), [count, 2, size, size]),
+        embedding: new ort.Tensor('float32', embeddings.subarray(0, count * embeddingSize), [count, embeddingSize]),
+      };
+      const result = await session.run(feeds, ['dice']);
+      const dice = result.dice;
+      if (dice === undefined || dice.size !== count) {
+        throw new Error(`QS model returned ${dice?.size ?? 'no'} values for ${count} slices`);
+      }
+      return Float32Array.from(dice.data as Float32Array);
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}

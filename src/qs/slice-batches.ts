@@ -1,0 +1,127 @@
+import type { Volume } from '../volume/types.js';
+import type { QsBundle } from './bundle.js';
+import { type OrganMask, SliceWorkspace, writeSliceInput } from './preprocess.js';
+import { findSliceBoxes, selectSlices, type SliceBox } from './slice-boxes.js';
+
+// Turns cases (a CT + its organ masks) into batches of preprocessed slices, across organ and
+// case boundaries, holding one case's volumes at a time. Each batch slot records the organ it
+// belongs to, so scores can be summed back per organ.
+
+// One organ of a case: a ready mask, or a loader called when the organ's turn comes (so
+// per-organ mask files are read one at a time). `boxes` may be given when already known
+// (a label map scanned once for all labels).
+export interface QsOrganSource {
+  name: string;
+  mask: OrganMask | (() => Promise<OrganMask>);
+  boxes?: SliceBox[];
+}
+
+// One case to score: its CT volume (HU) and its organs.
+export interface QsCaseSource {
+  caseId: string;
+  image: Volume;
+  organs: QsOrganSource[];
+}
+
+// The running sums of one organ; filled as its slices' outputs come back.
+export interface OrganTally {
+  caseId: string;
+  organ: string;
+  // The bundle class it was scored as, or null when it has none.
+  label: number | null;
+  slices: number;
+  pending: number;
+  sum: number;
+  warning?: string;
+}
+
+// One case's organs in input order; complete once every batch holding its slices has run.
+export interface CaseTally {
+  caseId: string;
+  organs: OrganTally[];
+}
+
+// A batch of `count` slices: images [count, 2, S, S], embeddings [count, E], owner per slot.
+export interface SliceBatch {
+  images: Float32Array;
+  embeddings: Float32Array;
+  count: number;
+  owners: OrganTally[];
+}
+
+// Either a full (or final) batch, or the marker that every slice of a case is in some batch.
+export type BatchEvent = { kind: 'batch'; batch: SliceBatch } | { kind: 'case'; tally: CaseTally };
+
+// Options of the batch builder.
+export interface BatchOptions {
+  batchSize?: number;
+  // Reuse two buffers in turn (the consumer must be done with a batch before taking the
+  // batch after next); false gives every batch its own arrays.
+  reuseBuffers?: boolean;
+}
+
+// Yields batches of preprocessed slices and case markers, in input order.
+export async function* buildSliceBatches(
+  bundle: QsBundle,
+  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  options: BatchOptions = {},
+): AsyncGenerator<BatchEvent> {
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const size = bundle.params.inputSize;
+  const embeddingSize = bundle.manifest.embeddingSize;
+  const reuse = options.reuseBuffers ?? true;
+  const workspace = new SliceWorkspace();
+  const pool: { images: Float32Array; embeddings: Float32Array }[] = [];
+  let turn = 0;
+  const fresh = () => {
+    if (!reuse) return { images: new Float32Array(batchSize * 2 * size * size), embeddings: new Float32Array(batchSize * embeddingSize) };
+    const index = turn++ % 2;
+    let buffers = pool[index];
+    if (buffers === undefined) {
+      buffers = { images: new Float32Array(batchSize * 2 * size * size), embeddings: new Float32Array(batchSize * embeddingSize) };
+      pool[index] = buffers;
+    }
+    return buffers;
+  };
+  let current = { ...fresh(), count: 0, owners: [] as OrganTally[] };
+
+  for await (const source of cases) {
+    const { image, caseId } = source;
+    const tally: CaseTally = { caseId, organs: [] };
+    for (const organ of source.organs) {
+      const organTally: OrganTally = { caseId, organ: organ.name, label: null, slices: 0, pending: 0, sum: 0 };
+      tally.organs.push(organTally);
+      const cls = bundle.resolveOrgan(organ.name);
+      if (cls === undefined) {
+        organTally.warning = `no embedding for organ "${organ.name}" in QS bundle ${bundle.manifest.name}`;
+        continue;
+      }
+      organTally.label = cls.label;
+      const mask = typeof organ.mask === 'function' ? await organ.mask() : organ.mask;
+      if (mask.data.length < image.data.length) {
+        throw new RangeError(`QS: the mask of ${organ.name} (${caseId}) is smaller than its image`);
+      }
+      const boxes = organ.boxes ?? findSliceBoxes(mask.data, image.dims, mask.label);
+      const picked = selectSlices(boxes, bundle.params.slicesPerOrgan);
+      if (picked.length === 0) {
+        organTally.warning = `no mask voxels for organ "${organ.name}" in case ${caseId}`;
+        continue;
+      }
+      organTally.slices = picked.length;
+      organTally.pending = picked.length;
+      for (const box of picked) {
+        const slot = current.count;
+        writeSliceInput(image.data, mask, image.dims, box, bundle.params, workspace, current.images, slot * 2 * size * size);
+        current.embeddings.set(cls.embedding, slot * embeddingSize);
+        current.owners.push(organTally);
+        current.count++;
+        if (current.count === batchSize) {
+          yield { kind: 'batch', batch: current };
+          current = { ...fresh(), count: 0, owners: [] };
+        }
+      }
+    }
+    yield { kind: 'case', tally };
+  }
+  if (current.count > 0) yield { kind: 'batch', batch: current };
+}
