@@ -3,6 +3,7 @@ export type { Affine, DataTypeName, Volume, VoxelArray } from './types.js';
 export type { NiftiHeader } from './nifti-header.js';
 export { readNifti, readNiftiHeader, type ReadNiftiOptions } from './read-nifti.js';
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
+export { openSlabs } from './iterate-slabs.js';
 export { readLabelMap } from './read-label-map.js';
 export { writeNifti, type WriteNiftiOptions } from './write-nifti.js';
 export { assertSameGrid, gridDifference, gridsMatch, type GridLike } from './same-grid.js';
