@@ -18,8 +18,9 @@ export function quantizeVoxels(data: VoxelArray, datatype: DataTypeName, slope: 
   const same = dt.create(0).constructor === data.constructor;
   if (same && slope === 1 && inter === 0) return data;
   const out = dt.create(data.length);
-  const s = datatype === 'float64' ? slope : Math.fround(slope);
-  const c = datatype === 'float64' ? inter : Math.fround(inter);
+  // NIfTI-1 stores scl_slope and scl_inter as float32: quantize against the stored values.
+  const s = Math.fround(slope);
+  const c = Math.fround(inter);
   const range = RANGES[datatype];
   if (!range) {
     for (let i = 0; i < data.length; i++) out[i] = (data[i]! - c) / s;

@@ -14,17 +14,12 @@ export function isIdentityScaling(slope: number, inter: number): boolean {
 }
 
 // The voxel values with slope/inter applied: the same array for the identity, else a new
-// Float32Array (Float64Array for float64 data), computed as nibabel does (multiply, then add).
+// Float32Array (Float64Array for float64 data) holding nibabel's float64 `stored * slope + inter`
+// rounded once to the array's precision.
 export function applyScaling(data: VoxelArray, datatype: DataTypeName, slope: number, inter: number): VoxelArray {
   if (isIdentityScaling(slope, inter)) return data;
   const out = datatype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
-  const s = datatype === 'float64' ? slope : Math.fround(slope);
-  const c = datatype === 'float64' ? inter : Math.fround(inter);
-  if (datatype === 'float64') {
-    for (let i = 0; i < data.length; i++) out[i] = data[i]! * s + c;
-  } else {
-    for (let i = 0; i < data.length; i++) out[i] = Math.fround(data[i]! * s) + c;
-  }
+  for (let i = 0; i < data.length; i++) out[i] = data[i]! * slope + inter;
   return out;
 }
 
