@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import type { VolumeSummary } from '../../src/volume/volume-summary.js';
+import { runSentinel } from '../run-cli.js';
+import { nibabelMissing, runPython } from '../volume/nibabel-bridge.js';
+
+const data = (name: string) => fileURLToPath(new URL(`../../../../shared/data/totalsegmentator-example/${name}`, import.meta.url));
+const CT = data('ct.nii.gz');
+const SEG = data('seg_multilabel.nii.gz');
+
+const NIBABEL_SUMMARY = `
+import sys, json, numpy as np, nibabel as nb
+out = []
+for f in sys.argv[1:]:
+    img = nb.load(f); d = np.asanyarray(img.dataobj)
+    out.append({'shape': list(d.shape), 'dtype': str(d.dtype), 'affine': img.affine.tolist(),
+                'zooms': [float(z) for z in img.header.get_zooms()], 'min': float(d.min()), 'max': float(d.max()),
+                'labels': int(np.count_nonzero(np.unique(d))), 'axcodes': ''.join(nb.aff2axcodes(img.affine))})
+print(json.dumps(out))
+`;
+
+test('info --json on the shared CT and label map reports what nibabel reports', { skip: nibabelMissing }, async () => {
+  const result = await runSentinel(['info', CT, SEG, '--json']);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const [ct, seg] = JSON.parse(result.stdout) as VolumeSummary[];
+  assert.ok(ct && seg);
+  assert.deepEqual(ct.dims, [122, 101, 30]);
+  assert.equal(ct.datatype, 'int16');
+  assert.deepEqual(ct.spacing, [3, 3, 3]);
+  const nib = await runPython<{ shape: number[]; dtype: string; affine: number[][]; zooms: number[]; min: number; max: number; labels: number; axcodes: string }[]>(NIBABEL_SUMMARY, [CT, SEG]);
+  for (const [ours, theirs] of [[ct, nib[0]!], [seg, nib[1]!]] as const) {
+    assert.deepEqual(ours.dims, theirs.shape);
+    assert.equal(ours.datatype, theirs.dtype);
+    assert.deepEqual(ours.affine, theirs.affine);
+    assert.deepEqual(ours.spacing, theirs.zooms);
+    assert.equal(ours.orientation, theirs.axcodes);
+    assert.equal(ours.min, theirs.min);
+    assert.equal(ours.max, theirs.max);
+  }
+  assert.equal(seg.labels, nib[1]!.labels);
+  assert.equal(seg.labels, 41);
+});
+
+test('info prints a readable table by default', async () => {
+  const result = await runSentinel(['info', CT]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.match(result.stdout, /dims +122 x 101 x 30\n/);
+  assert.match(result.stdout, /datatype +int16\n/);
+  assert.match(result.stdout, /spacing +3 x 3 x 3 mm\n/);
+  assert.match(result.stdout, /orientation +RAS\n/);
+  assert.match(result.stdout, /range +-1100 \.\. 1207\n/);
+});
+
+test('info on a bad file is a user error naming it, without a stack trace', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'info-bad-'));
+  try {
+    const bad = join(dir, 'broken.nii.gz');
+    await writeFile(bad, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+    const result = await runSentinel(['info', bad]);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /error: .*broken\.nii\.gz: the gzip/);
+    assert.match(result.stderr, /hint: /);
+    assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('info without a file, or over SENTINEL_MAX_VOXEL_BYTES, says so', async () => {
+  const none = await runSentinel(['info']);
+  assert.equal(none.exitCode, 2);
+  assert.match(none.stderr, /no file given/);
+  const limited = await runSentinel(['info', CT], { env: { SENTINEL_MAX_VOXEL_BYTES: '1000' } });
+  assert.equal(limited.exitCode, 2);
+  assert.match(limited.stderr, /more than the limit of 1000 B/);
+  assert.match(limited.stderr, /hint: .*SENTINEL_MAX_VOXEL_BYTES/);
+});
