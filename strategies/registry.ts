@@ -1,10 +1,16 @@
 import { UserError } from '../src/errors.js';
+import entropy from './entropy.js';
+import mcDropout from './mc-dropout.js';
+import oracle from './oracle.js';
 import random from './random.js';
 import type { Strategy } from './strategy.js';
 
 // Every scoring method, by the name used in configs and `--methods`.
 const strategies: Record<string, Strategy> = {
+  entropy,
+  'mc-dropout': mcDropout,
   random,
+  oracle,
 };
 
 // The names a user can choose, in a stable order.

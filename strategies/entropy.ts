@@ -1,0 +1,51 @@
+import { UserError } from '../src/errors.js';
+import { openProbabilities } from '../src/uncertainty/probability-slices.js';
+import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
+import { readLabelMap } from '../src/volume/read-label-map.js';
+import type { Strategy } from './strategy.js';
+
+// Softmax entropy: per-voxel entropy -sum_c p_c ln p_c of the saved probabilities. Case score =
+// minus the mean over all voxels (the paper's baseline); organ score = minus the mean over the
+// voxels the pseudo label assigns to that organ. Streams one slice of one class at a time.
+const entropy: Strategy = {
+  name: 'entropy',
+  description: 'minus the mean softmax entropy of the pseudo label (needs saved probabilities)',
+  needs: { probabilities: true },
+  async score(cases, context) {
+    const results = [];
+    for (const c of cases) {
+      if (!c.probabilities) {
+        throw new UserError(`entropy: case ${c.id} has no saved probabilities`, {
+          hint: 'predict the pool with probabilities saved (the experiment does this when entropy is chosen)',
+        });
+      }
+      const mask = await readLabelMap(c.mask);
+      const { shape, slices } = await openProbabilities(c.probabilities);
+      checkShape(shape, mask.dims, c.probabilities, c.mask);
+      const means = new VoxelMeans(mask.data);
+      const sliceLength = shape.nx * shape.ny;
+      for await (const slice of slices) {
+        means.add(slice.k * sliceLength, slice.data, (p) => (p > 0 ? -p * Math.log(p) : 0));
+      }
+      results.push({ caseId: c.id, ...means.negatedMeans(context.classes) });
+    }
+    return results;
+  },
+};
+export default entropy;
+
+// Refuses a probability map whose grid is not the pseudo label's.
+export function checkShape(
+  shape: { nx: number; ny: number; nz: number },
+  maskDims: number[],
+  probabilities: string,
+  mask: string,
+): void {
+  const [mx, my, mz] = maskDims;
+  if (shape.nx !== mx || shape.ny !== my || shape.nz !== mz) {
+    throw new UserError(
+      `${probabilities}: probabilities on a ${shape.nx} x ${shape.ny} x ${shape.nz} grid, but the pseudo label ${mask} is ${maskDims.slice(0, 3).join(' x ')}`,
+      { hint: 'the engine must save probabilities on the image grid, like the mask' },
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { UserError } from '../src/errors.js';
+import { openProbabilities } from '../src/uncertainty/probability-slices.js';
+import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
+import { readLabelMap } from '../src/volume/read-label-map.js';
+import { checkShape } from './entropy.js';
+import type { Strategy } from './strategy.js';
+
+// Monte-Carlo dropout: from T stochastic passes, the per-voxel standard deviation (population,
+// ddof = 0, as numpy's std) of each class probability, averaged over classes. Case score =
+// minus its mean over all voxels; organ score = minus its mean over the organ's voxels in the
+// pseudo label. The T files are streamed in lockstep, one slice of one class at a time.
+const mcDropout: Strategy = {
+  name: 'mc-dropout',
+  description: 'minus the mean per-voxel std over T Monte-Carlo-dropout passes',
+  needs: { mcSamples: true },
+  async score(cases, context) {
+    const results = [];
+    for (const c of cases) {
+      const samples = c.mcSamples ?? [];
+      if (samples.length < 2) {
+        throw new UserError(
+          `mc-dropout: case ${c.id} has ${samples.length} Monte-Carlo samples; at least 2 are needed`,
+          {
+            hint: 'predict the pool with mcSamples >= 2 (mcDropout.samples in the config, 3 by default)',
+          },
+        );
+      }
+      const mask = await readLabelMap(c.mask);
+      const opened = await Promise.all(samples.map((path) => openProbabilities(path)));
+      opened.forEach((o, i) => checkShape(o.shape, mask.dims, samples[i] ?? '', c.mask));
+      const classes = opened[0]?.shape.classes ?? 0;
+      if (opened.some((o) => o.shape.classes !== classes)) {
+        throw new UserError(
+          `mc-dropout: case ${c.id}: the Monte-Carlo samples have different class counts`,
+          {
+            hint: 'every sample must hold the same classes',
+          },
+        );
+      }
+      const means = new VoxelMeans(mask.data);
+      const sliceLength = mask.dims[0]! * mask.dims[1]!;
+      const t = samples.length;
+      const iterators = opened.map((o) => o.slices);
+      for (;;) {
+        const steps = await Promise.all(iterators.map((it) => it.next()));
+        const first = steps[0];
+        if (!first || first.done) break;
+        const slices = steps.map((s) => (s.done ? undefined : s.value.data));
+        const base = first.value.k * sliceLength;
+        means.add(base, first.value.data, (_, i) => {
+          let sum = 0;
+          let sumSquares = 0;
+          for (const data of slices) {
+            const p = data?.[i] ?? 0;
+            sum += p;
+            sumSquares += p * p;
+          }
+          const mean = sum / t;
+          return Math.sqrt(Math.max(0, sumSquares / t - mean * mean)) / classes;
+        });
+      }
+      results.push({ caseId: c.id, ...means.negatedMeans(context.classes) });
+    }
+    return results;
+  },
+};
+export default mcDropout;
