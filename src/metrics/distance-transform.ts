@@ -104,6 +104,34 @@ function transformAxis(
   }
 }
 
+// The first pass, along z, on the 0/Infinity input: the squared distance to the nearest feature
+// in the same (x, y) column, found by a forward and a backward sweep over whole slices so that
+// memory is read in order. Gives the same values as lowerEnvelope1d on each column.
+function nearestAlongZ(features: ArrayLike<number>, dims: Dims3, w: number): Float64Array {
+  const [nx, ny, nz] = dims;
+  const plane = nx * ny;
+  const values = new Float64Array(plane * nz);
+  const seen = new Int32Array(plane).fill(-1);
+  for (let z = 0, i = 0; z < nz; z++) {
+    for (let j = 0; j < plane; j++, i++) {
+      if (features[i] !== 0) seen[j] = z;
+      const last = seen[j]!;
+      values[i] = last < 0 ? Number.POSITIVE_INFINITY : z - last;
+    }
+  }
+  seen.fill(-1);
+  for (let z = nz - 1; z >= 0; z--) {
+    for (let j = 0, i = z * plane; j < plane; j++, i++) {
+      if (features[i] !== 0) seen[j] = z;
+      const next = seen[j]!;
+      const gap = next < 0 ? values[i]! : Math.min(values[i]!, next - z);
+      const d = gap * w;
+      values[i] = d * d;
+    }
+  }
+  return values;
+}
+
 // Squared Euclidean distance (mm^2) from every voxel to the nearest voxel where `features` is
 // non-zero; Infinity everywhere when there is no feature. `dims` is [nx, ny, nz], x fastest.
 export function squaredDistanceTransform(
@@ -112,14 +140,11 @@ export function squaredDistanceTransform(
   spacing: Spacing3,
 ): Float64Array {
   const [nx, ny, nz] = dims;
-  const size = nx * ny * nz;
-  if (features.length !== size) {
+  if (features.length !== nx * ny * nz) {
     throw new RangeError(`features has ${features.length} voxels, dims ${dims.join('x')}`);
   }
-  const values = new Float64Array(size);
-  for (let i = 0; i < size; i++) values[i] = features[i] ? 0 : Number.POSITIVE_INFINITY;
-  const scratch = makeScratch(Math.max(nx, ny, nz));
-  transformAxis(values, dims, 2, spacing[2], scratch);
+  const values = nearestAlongZ(features, dims, spacing[2]);
+  const scratch = makeScratch(Math.max(nx, ny));
   transformAxis(values, dims, 1, spacing[1], scratch);
   transformAxis(values, dims, 0, spacing[0], scratch);
   return values;

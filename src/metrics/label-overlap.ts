@@ -55,9 +55,13 @@ export function countLabelOverlap(
   const predCount = new Float64Array(n);
   const truthCount = new Float64Array(n);
   const both = new Float64Array(n);
+  const skipZero = (table[0] ?? -1) < 0;
   for (let i = 0; i < pred.length; i++) {
-    const sp = table[pred[i]!] ?? -1;
-    const st = table[truth[i]!] ?? -1;
+    const vp = pred[i]!;
+    const vt = truth[i]!;
+    if (skipZero && vp === 0 && vt === 0) continue;
+    const sp = table[vp] ?? -1;
+    const st = table[vt] ?? -1;
     if (sp >= 0) predCount[sp]!++;
     if (st >= 0) truthCount[st]!++;
     if (sp >= 0 && sp === st) both[sp]!++;
@@ -102,12 +106,17 @@ export function scanLabelPair(
     if (z < lo[b + 2]!) lo[b + 2] = z;
     if (z > hi[b + 2]!) hi[b + 2] = z;
   };
+  const skipZero = (table[0] ?? -1) < 0;
   let i = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++, i++) {
-        const sp = table[pred[i]!] ?? -1;
-        const st = table[truth[i]!] ?? -1;
+        const vp = pred[i]!;
+        const vt = truth[i]!;
+        // Background in both: the common case, decided without the table.
+        if (skipZero && vp === 0 && vt === 0) continue;
+        const sp = table[vp] ?? -1;
+        const st = table[vt] ?? -1;
         if (sp < 0 && st < 0) continue;
         if (sp >= 0) predCount[sp]!++;
         if (st >= 0) truthCount[st]!++;
