@@ -109,3 +109,30 @@ test('the default tolerance is 1 mm', () => {
   assert.equal(metricsPerLabel(a, b, dims, [1, 1, 1], [1]).get(1)!.nsd, 1);
   assert.equal(metricsPerLabel(a, b, dims, [1.01, 1, 1], [1]).get(1)!.nsd, 0);
 });
+
+test('any voxel array type gives the same numbers (Int16, Float32 label maps)', () => {
+  const dims = [16, 14, 9] as const;
+  const size = 16 * 14 * 9;
+  const truth = new Uint8Array(size);
+  const pred = new Uint8Array(size);
+  paintEllipsoid(truth, dims, 3, [7, 6, 4], [5, 4, 3]);
+  paintEllipsoid(pred, dims, 3, [8, 6, 4], [4, 4, 3]);
+  const expected = metricsPerLabel(pred, truth, dims, [0.7, 0.9, 2], [3]).get(3)!;
+  assert.ok(expected.nsd > 0 && expected.nsd < 1);
+  const asInt16 = metricsPerLabel(
+    Int16Array.from(pred),
+    Int16Array.from(truth),
+    dims,
+    [0.7, 0.9, 2],
+    [3],
+  );
+  const asFloat = metricsPerLabel(
+    Float32Array.from(pred),
+    Float32Array.from(truth),
+    dims,
+    [0.7, 0.9, 2],
+    [3],
+  );
+  assert.deepEqual(asInt16.get(3), expected);
+  assert.deepEqual(asFloat.get(3), expected);
+});
