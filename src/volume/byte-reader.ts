@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
+import type { ByteSource } from './byte-source.js';
 
-// Pulls exact byte counts out of a stream of chunks (a file, or its gunzip output) without
-// buffering more than one chunk: fill a caller's array, skip bytes, test for the end.
-export class ByteReader {
+// Pulls exact byte counts out of a stream of chunks (here: a zlib gunzip stream, the fallback
+// where GunzipSource cannot drive zlib directly), buffering no more than one chunk.
+export class ByteReader implements ByteSource {
   private readonly iterator: AsyncIterator<Buffer>;
   private pending: Buffer | undefined;
   private ended = false;

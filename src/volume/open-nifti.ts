@@ -1,28 +1,31 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isUserError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
+import type { ByteSource } from './byte-source.js';
+import { GunzipSource, canInflateDirectly } from './gunzip-source.js';
 import { type NiftiHeader, parseNiftiHeader } from './nifti-header.js';
+import { PlainFileSource } from './plain-file-source.js';
 import { volumeError } from './volume-error.js';
 
 const CHUNK = 1 << 20;
+const DIRECT = canInflateDirectly();
 
 // A NIfTI file opened for one forward pass: its parsed header, and a reader positioned at
 // the first voxel byte (gunzipping on the fly for .nii.gz).
 export interface OpenedNifti {
   header: NiftiHeader;
-  reader: ByteReader;
+  reader: ByteSource;
 }
 
 // Opens path, checks it is a readable NIfTI file, parses its header and seeks to the voxels.
 export async function openNifti(path: string): Promise<OpenedNifti> {
   const size = await checkFile(path);
-  const compressed = await startsWithGzipMagic(path);
-  const file = createReadStream(path, { highWaterMark: CHUNK });
-  const stream = compressed ? pipeline(file, createGunzip({ chunkSize: CHUNK }), () => {}) : file;
-  const reader = new ByteReader(stream);
+  const handle = await guardRead(path, false, () => open(path, 'r'));
+  const compressed = await startsWithGzipMagic(path, handle);
+  const reader = openSource(path, handle, size, compressed);
   try {
     const header = await guardRead(path, compressed, () => readHeader(path, reader, compressed));
     if (!compressed && header.voxOffset > size) {
@@ -36,7 +39,7 @@ export async function openNifti(path: string): Promise<OpenedNifti> {
   }
 }
 
-async function readHeader(path: string, reader: ByteReader, compressed: boolean): Promise<NiftiHeader> {
+async function readHeader(path: string, reader: ByteSource, compressed: boolean): Promise<NiftiHeader> {
   const bytes = new Uint8Array(540);
   let n = await reader.fill(bytes.subarray(0, 348));
   const first = n >= 4 ? new DataView(bytes.buffer).getInt32(0, true) : 0;
@@ -84,13 +87,23 @@ async function checkFile(path: string): Promise<number> {
   return info.size;
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
-  const handle = await guardRead(path, false, () => open(path, 'r'));
+async function startsWithGzipMagic(path: string, handle: FileHandle): Promise<boolean> {
+  const probe = Buffer.alloc(2);
   try {
-    const probe = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(probe, 0, 2, 0);
+    const { bytesRead } = await guardRead(path, false, () => handle.read(probe, 0, 2, 0));
     return bytesRead === 2 && probe[0] === 0x1f && probe[1] === 0x8b;
-  } finally {
+  } catch (error) {
     await handle.close();
+    throw error;
   }
+}
+
+// Plain files are read straight into the caller's arrays; gzip is inflated straight into
+// them too where Node allows (GunzipSource), else through a zlib stream.
+function openSource(path: string, handle: FileHandle, size: number, compressed: boolean): ByteSource {
+  if (!compressed) return new PlainFileSource(handle, size);
+  if (DIRECT) return new GunzipSource(handle);
+  void handle.close();
+  const file = createReadStream(path, { highWaterMark: CHUNK });
+  return new ByteReader(pipeline(file, createGunzip({ chunkSize: CHUNK }), () => {}));
 }

@@ -1,10 +1,10 @@
-import type { ByteReader } from './byte-reader.js';
+import type { ByteSource } from './byte-source.js';
 import type { NiftiHeader } from './nifti-header.js';
 import { guardRead } from './open-nifti.js';
 import { volumeError } from './volume-error.js';
 
 // Fills bytes from the reader, or throws a UserError saying how much data was missing.
-export async function readExactly(header: NiftiHeader, reader: ByteReader, bytes: Uint8Array, expectedTotal?: number): Promise<void> {
+export async function readExactly(header: NiftiHeader, reader: ByteSource, bytes: Uint8Array, expectedTotal?: number): Promise<void> {
   const got = await guardRead(header.path, header.compressed, () => reader.fill(bytes));
   if (got === bytes.length) return;
   const total = expectedTotal ?? bytes.length;
@@ -17,7 +17,7 @@ export async function readExactly(header: NiftiHeader, reader: ByteReader, bytes
 }
 
 // Throws a UserError when data remains after the voxels the header declares.
-export async function expectEnd(header: NiftiHeader, reader: ByteReader): Promise<void> {
+export async function expectEnd(header: NiftiHeader, reader: ByteSource): Promise<void> {
   if (await guardRead(header.path, header.compressed, () => reader.atEnd())) return;
   const need = reader.position - header.voxOffset;
   throw volumeError(

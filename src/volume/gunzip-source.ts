@@ -1,0 +1,99 @@
+import type { FileHandle } from 'node:fs/promises';
+import { type Gunzip, constants, createGunzip } from 'node:zlib';
+import { type ByteSource, skipByFilling } from './byte-source.js';
+
+const INPUT_CHUNK = 256 * 1024;
+
+// The part of Node's zlib binding this source drives: `writeSync` inflates from an input range
+// straight into an output range and leaves [availOut, availIn] in `_writeState`. It is what
+// Node's own zlib streams call; using it directly lets the inflated bytes land in the caller's
+// preallocated array, so a read holds the output plus two small input buffers, nothing more.
+interface ZlibHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+}
+type DirectGunzip = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
+
+// Whether this Node exposes the binding GunzipSource needs (else callers use zlib streams).
+export function canInflateDirectly(): boolean {
+  const gz = createGunzip() as DirectGunzip;
+  const ok = typeof gz._handle?.writeSync === 'function' && gz._writeState instanceof Uint32Array;
+  gz.close();
+  return ok;
+}
+
+// A .nii.gz inflated with Node's native zlib directly into the caller's arrays, while the next
+// compressed chunk is read from disk (double-buffered). Handles multi-member gzip.
+export class GunzipSource implements ByteSource {
+  position = 0;
+  private readonly gz: DirectGunzip;
+  private readonly buffers = [Buffer.allocUnsafe(INPUT_CHUNK), Buffer.allocUnsafe(INPUT_CHUNK)];
+  private current = 0;
+  private input: Buffer;
+  private inOff = 0;
+  private inAvail = 0;
+  private eof = false;
+  private ended = false;
+  private filePosition = 0;
+  private nextRead: Promise<number> | undefined;
+
+  constructor(private readonly handle: FileHandle) {
+    this.gz = createGunzip() as DirectGunzip;
+    this.gz.on('error', () => {}); // errors are read from gz.errored after each step
+    this.input = this.buffers[0]!;
+    this.nextRead = this.readInto(0);
+  }
+
+  async fill(target: Uint8Array, offset = 0): Promise<number> {
+    let at = offset;
+    const zlib = this.gz._handle!;
+    const state = this.gz._writeState!;
+    while (at < target.length && !this.ended) {
+      if (this.inAvail === 0 && !this.eof) await this.nextInput();
+      const room = target.length - at;
+      zlib.writeSync(this.eof ? constants.Z_FINISH : constants.Z_NO_FLUSH, this.input, this.inOff, this.inAvail, target, at, room);
+      if (this.gz.errored) throw this.gz.errored;
+      const produced = room - state[0]!;
+      const consumed = this.inAvail - state[1]!;
+      at += produced;
+      this.inOff += consumed;
+      this.inAvail -= consumed;
+      if (produced === 0 && consumed === 0 && (this.eof || this.inAvail > 0)) this.ended = true;
+    }
+    this.position += at - offset;
+    return at - offset;
+  }
+
+  skip(n: number): Promise<number> {
+    return skipByFilling(this, n);
+  }
+
+  async atEnd(): Promise<boolean> {
+    return (await this.fill(new Uint8Array(1))) === 0;
+  }
+
+  close(): void {
+    this.gz.close();
+    void this.nextRead?.catch(() => {});
+    void this.handle.close().catch(() => {});
+  }
+
+  private async nextInput(): Promise<void> {
+    const bytesRead = await this.nextRead!;
+    this.input = this.buffers[this.current]!;
+    this.inOff = 0;
+    this.inAvail = bytesRead;
+    if (bytesRead === 0) {
+      this.eof = true;
+      this.nextRead = undefined;
+      return;
+    }
+    this.current ^= 1;
+    this.nextRead = this.readInto(this.current);
+  }
+
+  private async readInto(index: number): Promise<number> {
+    const { bytesRead } = await this.handle.read(this.buffers[index]!, 0, INPUT_CHUNK, this.filePosition);
+    this.filePosition += bytesRead;
+    return bytesRead;
+  }
+}
