@@ -1,0 +1,110 @@
+"""Loading a QS checkpoint into the network, with clear errors for the user's mistakes."""
+
+import os
+
+import torch
+from torch import nn
+
+from network import BACKBONE_FEATURES, build_network
+from tool_error import ToolError
+
+# Keys under which training scripts commonly nest the state_dict in a checkpoint.
+WRAPPER_KEYS = ("state_dict", "model_state_dict", "model", "net", "network", "weights")
+
+# BatchNorm's counter: absent from some checkpoints and irrelevant in eval mode.
+OPTIONAL_SUFFIX = "num_batches_tracked"
+
+
+def is_tensor_mapping(value):
+    """True for a non-empty dict whose values are all tensors (a state_dict)."""
+    return isinstance(value, dict) and len(value) > 0 and all(
+        isinstance(v, torch.Tensor) for v in value.values()
+    )
+
+
+def unwrap_state_dict(checkpoint, path):
+    """Finds the state_dict in a loaded checkpoint: itself, a wrapped one, or a whole module."""
+    if isinstance(checkpoint, nn.Module):
+        return checkpoint.state_dict()
+    if is_tensor_mapping(checkpoint):
+        return checkpoint
+    if isinstance(checkpoint, dict):
+        for key in WRAPPER_KEYS:
+            inner = checkpoint.get(key)
+            if isinstance(inner, nn.Module):
+                return inner.state_dict()
+            if is_tensor_mapping(inner):
+                return inner
+        keys = ", ".join(str(k) for k in list(checkpoint)[:6])
+        raise ToolError(
+            f"{path} holds a dict without a state_dict (top-level keys: {keys}); "
+            f"expected a state_dict or one nested under one of: {', '.join(WRAPPER_KEYS)}"
+        )
+    raise ToolError(f"{path} holds a {type(checkpoint).__name__}, not a state_dict")
+
+
+def strip_module_prefix(state_dict):
+    """Removes the `module.` prefix that DataParallel/DistributedDataParallel adds."""
+    if all(k.startswith("module.") for k in state_dict):
+        return {k[len("module."):]: v for k, v in state_dict.items()}
+    return dict(state_dict)
+
+
+def read_state_dict(path):
+    """Loads a checkpoint file on the CPU and returns its plain, unprefixed state_dict."""
+    if not os.path.isfile(path):
+        raise ToolError(f"checkpoint not found: {path}")
+    try:
+        checkpoint = torch.load(path, map_location="cpu")
+    except Exception as error:  # noqa: BLE001 - any unreadable file is the user's to fix
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ToolError(f"cannot read checkpoint {path}: {first_line}") from None
+    return strip_module_prefix(unwrap_state_dict(checkpoint, path))
+
+
+def describe_mismatch(state_dict, expected):
+    """Lists missing keys, unexpected keys and shape mismatches against an expected state_dict."""
+    missing = [k for k in expected if k not in state_dict and not k.endswith(OPTIONAL_SUFFIX)]
+    unexpected = [k for k in state_dict if k not in expected]
+    shapes = [
+        f"{k} {list(state_dict[k].shape)} vs expected {list(expected[k].shape)}"
+        for k in expected
+        if k in state_dict and tuple(state_dict[k].shape) != tuple(expected[k].shape)
+    ]
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} missing keys (e.g. {', '.join(missing[:3])})")
+    if unexpected:
+        problems.append(f"{len(unexpected)} unexpected keys (e.g. {', '.join(unexpected[:3])})")
+    if shapes:
+        problems.append(f"{len(shapes)} shape mismatches (e.g. {'; '.join(shapes[:2])})")
+    return problems
+
+
+def fitting_backbones(state_dict, embedding_size):
+    """Backbones whose network accepts this state_dict exactly."""
+    return [
+        name
+        for name in BACKBONE_FEATURES
+        if not describe_mismatch(state_dict, build_network(name, embedding_size).state_dict())
+    ]
+
+
+def load_network(path, backbone, embedding_size):
+    """Builds the network for a backbone and loads a checkpoint file into it (eval mode)."""
+    state_dict = read_state_dict(path)
+    model = build_network(backbone, embedding_size)
+    problems = describe_mismatch(state_dict, model.state_dict())
+    if problems:
+        fits = [b for b in fitting_backbones(state_dict, embedding_size) if b != backbone]
+        hint = (
+            f"; it fits --backbone {fits[0]}"
+            if fits
+            else "; try --backbone " + "/".join(b for b in BACKBONE_FEATURES if b != backbone)
+        )
+        raise ToolError(
+            f"{path} is not a {backbone} QS checkpoint: " + "; ".join(problems) + hint
+        )
+    model.load_state_dict(state_dict, strict=False)
+    model.eval()
+    return model
