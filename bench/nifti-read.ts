@@ -29,11 +29,15 @@ async function child(path: string): Promise<void> {
   const seconds = (performance.now() - start) / 1000;
   let checksum = 0;
   for (let i = 0; i < volume.data.length; i++) checksum += volume.data[i]!;
-  process.stdout.write(JSON.stringify({ seconds, peakRss: memory('VmHWM'), baselineRss, checksum }));
+  process.stdout.write(
+    JSON.stringify({ seconds, peakRss: memory('VmHWM'), baselineRss, checksum }),
+  );
 }
 
 function memory(field: string): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
 
@@ -66,13 +70,28 @@ async function makePhantom(): Promise<void> {
     [0, 0.78, 0, -200],
     [0, 0, 1.5, -450],
     [0, 0, 0, 1],
-  ] as [[number, number, number, number], [number, number, number, number], [number, number, number, number], [number, number, number, number]];
+  ] as [
+    [number, number, number, number],
+    [number, number, number, number],
+    [number, number, number, number],
+    [number, number, number, number],
+  ];
   mkdirSync(`${root}.bench`, { recursive: true });
-  await writeNifti(file, { dims: DIMS, datatype: 'int16', data, spacing: [0.78, 0.78, 1.5], affine, sclSlope: 1, sclInter: 0 });
+  await writeNifti(file, {
+    dims: DIMS,
+    datatype: 'int16',
+    data,
+    spacing: [0.78, 0.78, 1.5],
+    affine,
+    sclSlope: 1,
+    sclInter: 0,
+  });
 }
 
 function runChild(argv: string[]): Run {
-  return JSON.parse(execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 })) as Run;
+  return JSON.parse(
+    execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 }),
+  ) as Run;
 }
 
 function best(label: string, argv: string[], repeats: number): Run {
@@ -86,20 +105,34 @@ function best(label: string, argv: string[], repeats: number): Run {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { child: { type: 'boolean' }, repeats: { type: 'string', default: '3' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { child: { type: 'boolean' }, repeats: { type: 'string', default: '3' } },
+    allowPositionals: true,
+  });
   if (values.child) return child(positionals[0]!);
   if (!existsSync(file)) {
     console.log(`generating ${file} ...`);
     await makePhantom();
   }
   const repeats = Number(values.repeats);
-  console.log(`${file}: ${DIMS.join(' x ')} int16, ${(RAW_BYTES / 1e6).toFixed(0)} MB raw, ${(statSync(file).size / 1e6).toFixed(0)} MB gzipped`);
-  const ours = best('readNifti', [process.execPath, fileURLToPath(import.meta.url), '--child', file], repeats);
+  console.log(
+    `${file}: ${DIMS.join(' x ')} int16, ${(RAW_BYTES / 1e6).toFixed(0)} MB raw, ${(statSync(file).size / 1e6).toFixed(0)} MB gzipped`,
+  );
+  const ours = best(
+    'readNifti',
+    [process.execPath, fileURLToPath(import.meta.url), '--child', file],
+    repeats,
+  );
   const py = fileURLToPath(new URL('../../bench/nifti-read-nibabel.py', import.meta.url));
   const nib = best('nibabel', ['/usr/bin/python3', py, file], repeats);
-  if (ours.checksum !== nib.checksum) throw new Error(`checksums differ: ${ours.checksum} vs ${nib.checksum}`);
-  console.log(`speed ratio (readNifti / nibabel): ${(nib.seconds / ours.seconds).toFixed(2)}x   (target >= 1)`);
-  console.log(`peak RSS ratio (readNifti / nibabel): ${(ours.peakRss / nib.peakRss).toFixed(2)}x;  readNifti peak / raw voxel bytes: ${(ours.peakRss / RAW_BYTES).toFixed(2)}x (target < 1.5)`);
+  if (ours.checksum !== nib.checksum)
+    throw new Error(`checksums differ: ${ours.checksum} vs ${nib.checksum}`);
+  console.log(
+    `speed ratio (readNifti / nibabel): ${(nib.seconds / ours.seconds).toFixed(2)}x   (target >= 1)`,
+  );
+  console.log(
+    `peak RSS ratio (readNifti / nibabel): ${(ours.peakRss / nib.peakRss).toFixed(2)}x;  readNifti peak / raw voxel bytes: ${(ours.peakRss / RAW_BYTES).toFixed(2)}x (target < 1.5)`,
+  );
 }
 
 await main();

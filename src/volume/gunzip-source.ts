@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { type Gunzip, constants, createGunzip } from 'node:zlib';
+import { constants, type Gunzip, createGunzip } from 'node:zlib';
 import { type ByteSource, skipByFilling } from './byte-source.js';
 
 const INPUT_CHUNK = 256 * 1024;
@@ -9,7 +9,15 @@ const INPUT_CHUNK = 256 * 1024;
 // Node's own zlib streams call; using it directly lets the inflated bytes land in the caller's
 // preallocated array, so a read holds the output plus two small input buffers, nothing more.
 interface ZlibHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOff: number,
+    inLen: number,
+    out: Uint8Array,
+    outOff: number,
+    outLen: number,
+  ): void;
 }
 type DirectGunzip = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
 
@@ -50,7 +58,15 @@ export class GunzipSource implements ByteSource {
     while (at < target.length && !this.ended) {
       if (this.inAvail === 0 && !this.eof) await this.nextInput();
       const room = target.length - at;
-      zlib.writeSync(this.eof ? constants.Z_FINISH : constants.Z_NO_FLUSH, this.input, this.inOff, this.inAvail, target, at, room);
+      zlib.writeSync(
+        this.eof ? constants.Z_FINISH : constants.Z_NO_FLUSH,
+        this.input,
+        this.inOff,
+        this.inAvail,
+        target,
+        at,
+        room,
+      );
       if (this.gz.errored) throw this.gz.errored;
       const produced = room - state[0]!;
       const consumed = this.inAvail - state[1]!;
@@ -92,7 +108,12 @@ export class GunzipSource implements ByteSource {
   }
 
   private async readInto(index: number): Promise<number> {
-    const { bytesRead } = await this.handle.read(this.buffers[index]!, 0, INPUT_CHUNK, this.filePosition);
+    const { bytesRead } = await this.handle.read(
+      this.buffers[index]!,
+      0,
+      INPUT_CHUNK,
+      this.filePosition,
+    );
     this.filePosition += bytesRead;
     return bytesRead;
   }

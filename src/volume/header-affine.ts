@@ -33,7 +33,11 @@ export function qformAffine(f: AffineFields): Affine {
   const a = w2 < 0 ? 0 : Math.sqrt(w2);
   const r = quaternionToMatrix(a, b, c, d);
   const qfac = f.pixdim[0] === -1 ? -1 : 1;
-  const vox = [Math.abs(f.pixdim[1] ?? 1), Math.abs(f.pixdim[2] ?? 1), Math.abs(f.pixdim[3] ?? 1) * qfac];
+  const vox = [
+    Math.abs(f.pixdim[1] ?? 1),
+    Math.abs(f.pixdim[2] ?? 1),
+    Math.abs(f.pixdim[3] ?? 1) * qfac,
+  ];
   const out: Affine = [
     [0, 0, 0, f.qoffset[0]],
     [0, 0, 0, f.qoffset[1]],
@@ -48,7 +52,12 @@ export function qformAffine(f: AffineFields): Affine {
 
 function quaternionToMatrix(w: number, x: number, y: number, z: number): number[][] {
   const n = w * w + x * x + y * y + z * z;
-  if (n < Number.EPSILON) return [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  if (n < Number.EPSILON)
+    return [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
   const s = 2 / n;
   const [X, Y, Z] = [x * s, y * s, z * s];
   const [wX, wY, wZ] = [w * X, w * Y, w * Z];

@@ -9,13 +9,22 @@ export function maxVoxelBytes(option?: number): number {
   if (env === undefined || env === '') return DEFAULT_MAX_BYTES;
   const value = Number(env);
   if (!Number.isFinite(value) || value <= 0) {
-    throw volumeError('SENTINEL_MAX_VOXEL_BYTES', `"${env}" is not a positive number of bytes`, 'unset it or give e.g. 8589934592 for 8 GiB');
+    throw volumeError(
+      'SENTINEL_MAX_VOXEL_BYTES',
+      `"${env}" is not a positive number of bytes`,
+      'unset it or give e.g. 8589934592 for 8 GiB',
+    );
   }
   return value;
 }
 
 // Refuses, before anything is allocated, a file whose dims need more bytes than the limit.
-export function checkVoxelBytes(path: string, dims: number[], bytesNeeded: number, limit: number): void {
+export function checkVoxelBytes(
+  path: string,
+  dims: number[],
+  bytesNeeded: number,
+  limit: number,
+): void {
   if (bytesNeeded <= limit) return;
   throw volumeError(
     path,

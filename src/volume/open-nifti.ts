@@ -29,7 +29,11 @@ export async function openNifti(path: string): Promise<OpenedNifti> {
   try {
     const header = await guardRead(path, compressed, () => readHeader(path, reader, compressed));
     if (!compressed && header.voxOffset > size) {
-      throw volumeError(path, `bad vox_offset ${header.voxOffset}: beyond the end of the file (${size} bytes)`, 'the header is corrupt or the file truncated');
+      throw volumeError(
+        path,
+        `bad vox_offset ${header.voxOffset}: beyond the end of the file (${size} bytes)`,
+        'the header is corrupt or the file truncated',
+      );
     }
     await guardRead(path, compressed, () => reader.skip(header.voxOffset - reader.position));
     return { header, reader };
@@ -39,16 +43,25 @@ export async function openNifti(path: string): Promise<OpenedNifti> {
   }
 }
 
-async function readHeader(path: string, reader: ByteSource, compressed: boolean): Promise<NiftiHeader> {
+async function readHeader(
+  path: string,
+  reader: ByteSource,
+  compressed: boolean,
+): Promise<NiftiHeader> {
   const bytes = new Uint8Array(540);
   let n = await reader.fill(bytes.subarray(0, 348));
   const first = n >= 4 ? new DataView(bytes.buffer).getInt32(0, true) : 0;
-  if (n === 348 && (first === 540 || first === 0x1c020000)) n += await reader.fill(bytes.subarray(348));
+  if (n === 348 && (first === 540 || first === 0x1c020000))
+    n += await reader.fill(bytes.subarray(348));
   return parseNiftiHeader(path, bytes.subarray(0, n), compressed);
 }
 
 // Runs a read step, turning file-system and zlib failures into UserErrors about path.
-export async function guardRead<T>(path: string, compressed: boolean, step: () => Promise<T>): Promise<T> {
+export async function guardRead<T>(
+  path: string,
+  compressed: boolean,
+  step: () => Promise<T>,
+): Promise<T> {
   try {
     return await step();
   } catch (error) {
@@ -60,10 +73,20 @@ export async function guardRead<T>(path: string, compressed: boolean, step: () =
 function readFailure(path: string, compressed: boolean, error: unknown): Error {
   const e = error as NodeJS.ErrnoException;
   if (compressed && e.code === 'Z_BUF_ERROR') {
-    return volumeError(path, 'the gzip stream is truncated (unexpected end of file)', 'the file was cut short; copy or download it again', error);
+    return volumeError(
+      path,
+      'the gzip stream is truncated (unexpected end of file)',
+      'the file was cut short; copy or download it again',
+      error,
+    );
   }
   if (compressed && typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return volumeError(path, `the gzip data is corrupt (zlib: ${e.message})`, 'the file is damaged; copy or download it again', error);
+    return volumeError(
+      path,
+      `the gzip data is corrupt (zlib: ${e.message})`,
+      'the file is damaged; copy or download it again',
+      error,
+    );
   }
   if (typeof e.code === 'string' && e.code.startsWith('E')) {
     return volumeError(path, `cannot be read (${e.code}: ${e.message})`, undefined, error);
@@ -78,12 +101,24 @@ async function checkFile(path: string): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw volumeError(path, 'no such file', 'check the path', error);
-    if (code === 'EACCES') throw volumeError(path, 'permission denied', 'check the file permissions', error);
+    if (code === 'EACCES')
+      throw volumeError(path, 'permission denied', 'check the file permissions', error);
     throw readFailure(path, false, error);
   }
-  if (info.isDirectory()) throw volumeError(path, 'is a directory, not a NIfTI file', 'give the path of a .nii or .nii.gz file');
-  if (!info.isFile()) throw volumeError(path, 'is not a regular file', 'give the path of a .nii or .nii.gz file');
-  if (info.size === 0) throw volumeError(path, 'is empty (0 bytes)', 'the file was not written completely; make it again');
+  if (info.isDirectory())
+    throw volumeError(
+      path,
+      'is a directory, not a NIfTI file',
+      'give the path of a .nii or .nii.gz file',
+    );
+  if (!info.isFile())
+    throw volumeError(path, 'is not a regular file', 'give the path of a .nii or .nii.gz file');
+  if (info.size === 0)
+    throw volumeError(
+      path,
+      'is empty (0 bytes)',
+      'the file was not written completely; make it again',
+    );
   return info.size;
 }
 
@@ -100,7 +135,12 @@ async function startsWithGzipMagic(path: string, handle: FileHandle): Promise<bo
 
 // Plain files are read straight into the caller's arrays; gzip is inflated straight into
 // them too where Node allows (GunzipSource), else through a zlib stream.
-function openSource(path: string, handle: FileHandle, size: number, compressed: boolean): ByteSource {
+function openSource(
+  path: string,
+  handle: FileHandle,
+  size: number,
+  compressed: boolean,
+): ByteSource {
   if (!compressed) return new PlainFileSource(handle, size);
   if (DIRECT) return new GunzipSource(handle);
   void handle.close();

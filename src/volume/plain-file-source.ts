@@ -13,7 +13,12 @@ export class PlainFileSource implements ByteSource {
   async fill(target: Uint8Array, offset = 0): Promise<number> {
     let at = offset;
     while (at < target.length) {
-      const { bytesRead } = await this.handle.read(target, at, Math.min(target.length - at, 1 << 30), this.position);
+      const { bytesRead } = await this.handle.read(
+        target,
+        at,
+        Math.min(target.length - at, 1 << 30),
+        this.position,
+      );
       if (bytesRead === 0) break;
       at += bytesRead;
       this.position += bytesRead;

@@ -13,7 +13,12 @@ const RANGES: Partial<Record<DataTypeName, [number, number]>> = {
 // The values to store so that stored * slope + inter gives back data: the array itself when
 // it already has the datatype and the scaling is the identity (bit-exact), else a new array
 // of round((value - inter) / slope), clamped to the datatype's range (NaN stored as 0).
-export function quantizeVoxels(data: VoxelArray, datatype: DataTypeName, slope: number, inter: number): VoxelArray {
+export function quantizeVoxels(
+  data: VoxelArray,
+  datatype: DataTypeName,
+  slope: number,
+  inter: number,
+): VoxelArray {
   const dt = DATATYPES[datatype];
   const same = dt.create(0).constructor === data.constructor;
   if (same && slope === 1 && inter === 0) return data;

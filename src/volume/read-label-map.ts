@@ -5,7 +5,10 @@ import { volumeError } from './volume-error.js';
 // Reads a label map: every voxel must be a finite whole number in 0..65535. Returns the
 // labels as a Uint8Array (max <= 255) or Uint16Array, with datatype and scaling to match
 // (so writeNifti writes it back as a plain uint8/uint16 label map).
-export async function readLabelMap(path: string, options: ReadNiftiOptions = {}): Promise<Volume<Uint8Array | Uint16Array>> {
+export async function readLabelMap(
+  path: string,
+  options: ReadNiftiOptions = {},
+): Promise<Volume<Uint8Array | Uint16Array>> {
   const volume = await readNifti(path, options);
   const { data, dims } = volume;
   let max = 0;
@@ -18,7 +21,13 @@ export async function readLabelMap(path: string, options: ReadNiftiOptions = {})
     return { ...volume, data, datatype: 'uint8' };
   }
   const labels = max <= 255 ? Uint8Array.from(data) : Uint16Array.from(data);
-  return { ...volume, data: labels, datatype: max <= 255 ? 'uint8' : 'uint16', sclSlope: 1, sclInter: 0 };
+  return {
+    ...volume,
+    data: labels,
+    datatype: max <= 255 ? 'uint8' : 'uint16',
+    sclSlope: 1,
+    sclInter: 0,
+  };
 }
 
 function badLabel(path: string, dims: number[], index: number, value: number): Error {

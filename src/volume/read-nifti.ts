@@ -29,7 +29,12 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
   try {
     const dt = DATATYPES[header.datatype];
     const voxels = header.dims.reduce((a, b) => a * b, 1);
-    checkVoxelBytes(path, header.dims, bytesToHold(voxels, dt.bytes, header.datatype, header.sclSlope, header.sclInter), limit);
+    checkVoxelBytes(
+      path,
+      header.dims,
+      bytesToHold(voxels, dt.bytes, header.datatype, header.sclSlope, header.sclInter),
+      limit,
+    );
     const stored = dt.create(voxels);
     const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
     await readExactly(header, reader, bytes);

@@ -4,7 +4,12 @@ import { guardRead } from './open-nifti.js';
 import { volumeError } from './volume-error.js';
 
 // Fills bytes from the reader, or throws a UserError saying how much data was missing.
-export async function readExactly(header: NiftiHeader, reader: ByteSource, bytes: Uint8Array, expectedTotal?: number): Promise<void> {
+export async function readExactly(
+  header: NiftiHeader,
+  reader: ByteSource,
+  bytes: Uint8Array,
+  expectedTotal?: number,
+): Promise<void> {
   const got = await guardRead(header.path, header.compressed, () => reader.fill(bytes));
   if (got === bytes.length) return;
   const total = expectedTotal ?? bytes.length;

@@ -15,9 +15,11 @@ export function gridDifference(a: GridLike, b: GridLike, tolerance = 1e-3): stri
   if (da !== db) return `dims ${da} vs ${db}`;
   let worst = 0;
   for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 4; c++) worst = Math.max(worst, Math.abs(a.affine[r]![c]! - b.affine[r]![c]!));
+    for (let c = 0; c < 4; c++)
+      worst = Math.max(worst, Math.abs(a.affine[r]![c]! - b.affine[r]![c]!));
   }
-  if (!(worst <= tolerance)) return `affines differ by up to ${worst.toPrecision(3)} (tolerance ${tolerance})`;
+  if (!(worst <= tolerance))
+    return `affines differ by up to ${worst.toPrecision(3)} (tolerance ${tolerance})`;
   return undefined;
 }
 
@@ -27,7 +29,12 @@ export function gridsMatch(a: GridLike, b: GridLike, tolerance = 1e-3): boolean 
 }
 
 // Throws a UserError naming both files when they are not on the same grid.
-export function assertSameGrid(a: GridLike, b: GridLike, names: [string, string], tolerance = 1e-3): void {
+export function assertSameGrid(
+  a: GridLike,
+  b: GridLike,
+  names: [string, string],
+  tolerance = 1e-3,
+): void {
   const diff = gridDifference(a, b, tolerance);
   if (diff === undefined) return;
   throw new UserError(`${names[0]} and ${names[1]} are not on the same voxel grid: ${diff}`, {

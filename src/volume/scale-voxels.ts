@@ -16,15 +16,27 @@ export function isIdentityScaling(slope: number, inter: number): boolean {
 // The voxel values with slope/inter applied: the same array for the identity, else a new
 // Float32Array (Float64Array for float64 data) holding nibabel's float64 `stored * slope + inter`
 // rounded once to the array's precision.
-export function applyScaling(data: VoxelArray, datatype: DataTypeName, slope: number, inter: number): VoxelArray {
+export function applyScaling(
+  data: VoxelArray,
+  datatype: DataTypeName,
+  slope: number,
+  inter: number,
+): VoxelArray {
   if (isIdentityScaling(slope, inter)) return data;
-  const out = datatype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
+  const out =
+    datatype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = data[i]! * slope + inter;
   return out;
 }
 
 // The number of bytes a volume of these dims occupies once read (stored plus scaled copy).
-export function bytesToHold(voxels: number, bytesPerVoxel: number, datatype: DataTypeName, slope: number, inter: number): number {
+export function bytesToHold(
+  voxels: number,
+  bytesPerVoxel: number,
+  datatype: DataTypeName,
+  slope: number,
+  inter: number,
+): number {
   const scaled = isIdentityScaling(slope, inter) ? 0 : datatype === 'float64' ? 8 : 4;
   return voxels * (bytesPerVoxel + scaled);
 }

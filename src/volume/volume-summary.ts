@@ -29,9 +29,13 @@ export interface VolumeSummary {
 const MAX_TRACKED_LABELS = 1_000_000;
 
 // Reads a file slab by slab and summarises its header and values without holding it whole.
-export async function summarizeVolume(path: string, options: { maxBytes?: number } = {}): Promise<VolumeSummary> {
+export async function summarizeVolume(
+  path: string,
+  options: { maxBytes?: number } = {},
+): Promise<VolumeSummary> {
   const header = await readNiftiHeader(path);
-  const integerMap = DATATYPES[header.datatype].integer && isIdentityScaling(header.sclSlope, header.sclInter);
+  const integerMap =
+    DATATYPES[header.datatype].integer && isIdentityScaling(header.sclSlope, header.sclInter);
   const counter = integerMap ? new LabelCounter(header.datatype) : undefined;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -85,7 +89,8 @@ class LabelCounter {
       for (let i = 0; i < data.length; i++) this.seen[data[i]! + this.offset] = 1;
       return;
     }
-    for (let i = 0; i < data.length && this.set.size <= MAX_TRACKED_LABELS; i++) this.set.add(data[i]!);
+    for (let i = 0; i < data.length && this.set.size <= MAX_TRACKED_LABELS; i++)
+      this.set.add(data[i]!);
   }
 
   count(): number {

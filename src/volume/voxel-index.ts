@@ -1,7 +1,13 @@
 // Index arithmetic for voxel arrays in NIfTI order (x fastest, then y, z, t).
 
 // The array index of voxel (i, j, k[, t]) in a volume of these dims.
-export function voxelIndex(dims: readonly number[], i: number, j: number, k: number, t = 0): number {
+export function voxelIndex(
+  dims: readonly number[],
+  i: number,
+  j: number,
+  k: number,
+  t = 0,
+): number {
   const nx = dims[0] ?? 1;
   const ny = dims[1] ?? 1;
   const nz = dims[2] ?? 1;

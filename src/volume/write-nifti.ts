@@ -22,16 +22,28 @@ export interface WriteNiftiOptions {
 
 // Writes a volume as single-file NIfTI-1: gzipped when path ends in .gz, plain .nii otherwise.
 // The file appears atomically (written to a temporary name beside it, then renamed).
-export async function writeNifti(path: string, volume: Volume, options: WriteNiftiOptions = {}): Promise<void> {
+export async function writeNifti(
+  path: string,
+  volume: Volume,
+  options: WriteNiftiOptions = {},
+): Promise<void> {
   checkVolume(path, volume);
   const datatype = options.datatype ?? volume.datatype;
   const keepScaling = datatype === volume.datatype;
   const sclSlope = options.sclSlope ?? (keepScaling ? volume.sclSlope : 1);
   const sclInter = options.sclInter ?? (keepScaling ? volume.sclInter : 0);
   if (!Number.isFinite(sclSlope) || sclSlope === 0 || !Number.isFinite(sclInter)) {
-    throw new Error(`writeNifti ${path}: scl_slope must be finite and non-zero, scl_inter finite (got ${sclSlope}, ${sclInter})`);
+    throw new Error(
+      `writeNifti ${path}: scl_slope must be finite and non-zero, scl_inter finite (got ${sclSlope}, ${sclInter})`,
+    );
   }
-  const header = nifti1HeaderBytes({ dims: volume.dims, datatype, affine: volume.affine, sclSlope, sclInter });
+  const header = nifti1HeaderBytes({
+    dims: volume.dims,
+    datatype,
+    affine: volume.affine,
+    sclSlope,
+    sclInter,
+  });
   const stored = quantizeVoxels(volume.data, datatype, sclSlope, sclInter);
   const body = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -47,7 +59,12 @@ export async function writeNifti(path: string, volume: Volume, options: WriteNif
     await rm(temp, { force: true });
     const e = error as NodeJS.ErrnoException;
     if (typeof e.code === 'string' && e.code.startsWith('E')) {
-      throw volumeError(path, `cannot be written (${e.code}: ${e.message})`, 'check that the folder exists and is writable', error);
+      throw volumeError(
+        path,
+        `cannot be written (${e.code}: ${e.message})`,
+        'check that the folder exists and is writable',
+        error,
+      );
     }
     throw error;
   }
@@ -56,13 +73,21 @@ export async function writeNifti(path: string, volume: Volume, options: WriteNif
 function checkVolume(path: string, v: Volume): void {
   const n = v.dims.reduce((a, b) => a * b, 1);
   if (v.dims.length < 3 || v.dims.length > 4 || v.dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error(`writeNifti ${path}: dims ${JSON.stringify(v.dims)} must be 3 or 4 positive integers`);
+    throw new Error(
+      `writeNifti ${path}: dims ${JSON.stringify(v.dims)} must be 3 or 4 positive integers`,
+    );
   }
   if (n !== v.data.length) {
-    throw new Error(`writeNifti ${path}: dims ${v.dims.join('x')} hold ${n} voxels but data has ${v.data.length}`);
+    throw new Error(
+      `writeNifti ${path}: dims ${v.dims.join('x')} hold ${n} voxels but data has ${v.data.length}`,
+    );
   }
   if (v.dims.some((d) => d > 32767)) {
-    throw volumeError(path, `dims ${v.dims.join(' x ')} exceed NIfTI-1's limit of 32767 per axis`, 'crop or split the volume');
+    throw volumeError(
+      path,
+      `dims ${v.dims.join(' x ')} exceed NIfTI-1's limit of 32767 per axis`,
+      'crop or split the volume',
+    );
   }
   if (v.affine.flat().some((x) => !Number.isFinite(x))) {
     throw new Error(`writeNifti ${path}: the affine has a non-finite entry`);

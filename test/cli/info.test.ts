@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { VolumeSummary } from '../../src/volume/volume-summary.js';
 import { runSentinel } from '../run-cli.js';
 import { nibabelMissing, runPython } from '../volume/nibabel-bridge.js';
 
-const data = (name: string) => fileURLToPath(new URL(`../../../../shared/data/totalsegmentator-example/${name}`, import.meta.url));
+const data = (name: string) =>
+  fileURLToPath(
+    new URL(`../../../../shared/data/totalsegmentator-example/${name}`, import.meta.url),
+  );
 const CT = data('ct.nii.gz');
 const SEG = data('seg_multilabel.nii.gz');
 
@@ -23,27 +26,45 @@ for f in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-test('info --json on the shared CT and label map reports what nibabel reports', { skip: nibabelMissing }, async () => {
-  const result = await runSentinel(['info', CT, SEG, '--json']);
-  assert.equal(result.exitCode, 0, result.stderr);
-  const [ct, seg] = JSON.parse(result.stdout) as VolumeSummary[];
-  assert.ok(ct && seg);
-  assert.deepEqual(ct.dims, [122, 101, 30]);
-  assert.equal(ct.datatype, 'int16');
-  assert.deepEqual(ct.spacing, [3, 3, 3]);
-  const nib = await runPython<{ shape: number[]; dtype: string; affine: number[][]; zooms: number[]; min: number; max: number; labels: number; axcodes: string }[]>(NIBABEL_SUMMARY, [CT, SEG]);
-  for (const [ours, theirs] of [[ct, nib[0]!], [seg, nib[1]!]] as const) {
-    assert.deepEqual(ours.dims, theirs.shape);
-    assert.equal(ours.datatype, theirs.dtype);
-    assert.deepEqual(ours.affine, theirs.affine);
-    assert.deepEqual(ours.spacing, theirs.zooms);
-    assert.equal(ours.orientation, theirs.axcodes);
-    assert.equal(ours.min, theirs.min);
-    assert.equal(ours.max, theirs.max);
-  }
-  assert.equal(seg.labels, nib[1]!.labels);
-  assert.equal(seg.labels, 41);
-});
+test(
+  'info --json on the shared CT and label map reports what nibabel reports',
+  { skip: nibabelMissing },
+  async () => {
+    const result = await runSentinel(['info', CT, SEG, '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const [ct, seg] = JSON.parse(result.stdout) as VolumeSummary[];
+    assert.ok(ct && seg);
+    assert.deepEqual(ct.dims, [122, 101, 30]);
+    assert.equal(ct.datatype, 'int16');
+    assert.deepEqual(ct.spacing, [3, 3, 3]);
+    const nib = await runPython<
+      {
+        shape: number[];
+        dtype: string;
+        affine: number[][];
+        zooms: number[];
+        min: number;
+        max: number;
+        labels: number;
+        axcodes: string;
+      }[]
+    >(NIBABEL_SUMMARY, [CT, SEG]);
+    for (const [ours, theirs] of [
+      [ct, nib[0]!],
+      [seg, nib[1]!],
+    ] as const) {
+      assert.deepEqual(ours.dims, theirs.shape);
+      assert.equal(ours.datatype, theirs.dtype);
+      assert.deepEqual(ours.affine, theirs.affine);
+      assert.deepEqual(ours.spacing, theirs.zooms);
+      assert.equal(ours.orientation, theirs.axcodes);
+      assert.equal(ours.min, theirs.min);
+      assert.equal(ours.max, theirs.max);
+    }
+    assert.equal(seg.labels, nib[1]!.labels);
+    assert.equal(seg.labels, 41);
+  },
+);
 
 test('info prints a readable table by default', async () => {
   const result = await runSentinel(['info', CT]);

@@ -6,7 +6,16 @@ import { OBLIQUE } from './make-volume.js';
 // A valid single-file NIfTI-1 (header + zeroed voxels) to be broken by a test.
 export function validNifti1(dims = [4, 5, 3], datatype: DataTypeName = 'int16'): Buffer {
   const header = nifti1HeaderBytes({ dims, datatype, affine: OBLIQUE, sclSlope: 1, sclInter: 0 });
-  const bytesPerVoxel = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 }[datatype];
+  const bytesPerVoxel = {
+    uint8: 1,
+    int8: 1,
+    uint16: 2,
+    int16: 2,
+    uint32: 4,
+    int32: 4,
+    float32: 4,
+    float64: 8,
+  }[datatype];
   const data = Buffer.alloc(dims.reduce((a, b) => a * b, 1) * bytesPerVoxel);
   return Buffer.concat([header, data]);
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { DATATYPE_NAMES } from '../../src/volume/datatypes.js';
 import { orientationCode } from '../../src/volume/orientation.js';
 import { readNifti } from '../../src/volume/read-nifti.js';
@@ -13,7 +13,9 @@ import { makeVolume } from './make-volume.js';
 import { type NibabelView, nibabelLoad, nibabelMissing, runPython } from './nibabel-bridge.js';
 
 const skip = nibabelMissing;
-const CT = fileURLToPath(new URL('../../../../shared/data/totalsegmentator-example/ct.nii.gz', import.meta.url));
+const CT = fileURLToPath(
+  new URL('../../../../shared/data/totalsegmentator-example/ct.nii.gz', import.meta.url),
+);
 
 let dir: string;
 before(async () => {
@@ -32,7 +34,9 @@ function assertAgrees(ours: Volume, nib: NibabelView, affineTol = 1e-6): void {
       assert.ok(Math.abs(a - b) <= affineTol, `affine[${r}][${c}]: ours ${a}, nibabel ${b}`);
     }
   }
-  nib.zooms.slice(0, 3).forEach((z, i) => assert.ok(Math.abs(z - ours.spacing[i]!) < 1e-6, `spacing ${i}`));
+  nib.zooms
+    .slice(0, 3)
+    .forEach((z, i) => assert.ok(Math.abs(z - ours.spacing[i]!) < 1e-6, `spacing ${i}`));
   assert.equal(orientationCode(ours.affine), nib.axcodes);
   assert.equal(ours.data.length, nib.values.length);
   // nibabel scales to float64; our scaled float32 must be its value rounded once.
@@ -43,32 +47,49 @@ function assertAgrees(ours: Volume, nib: NibabelView, affineTol = 1e-6): void {
   }
 }
 
-test('sentinel reads the shared TotalSegmentator CT exactly as nibabel does', { skip }, async () => {
-  const ours = await readNifti(CT);
-  assert.deepEqual(ours.dims, [122, 101, 30]);
-  assert.equal(ours.datatype, 'int16');
-  assert.deepEqual(ours.spacing, [3, 3, 3]);
-  assertAgrees(ours, await nibabelLoad(CT, join(dir, 'ct')), 0);
-});
+test(
+  'sentinel reads the shared TotalSegmentator CT exactly as nibabel does',
+  { skip },
+  async () => {
+    const ours = await readNifti(CT);
+    assert.deepEqual(ours.dims, [122, 101, 30]);
+    assert.equal(ours.datatype, 'int16');
+    assert.deepEqual(ours.spacing, [3, 3, 3]);
+    assertAgrees(ours, await nibabelLoad(CT, join(dir, 'ct')), 0);
+  },
+);
 
 for (const datatype of DATATYPE_NAMES) {
-  test(`a ${datatype} file we write loads in nibabel with the same values, affine and spacing`, { skip }, async () => {
-    const path = join(dir, `ours-${datatype}.nii.gz`);
-    const volume = makeVolume(datatype, [5, 4, 3, 2]);
-    await writeNifti(path, volume);
-    assertAgrees(volume, await nibabelLoad(path, path));
-  });
+  test(
+    `a ${datatype} file we write loads in nibabel with the same values, affine and spacing`,
+    { skip },
+    async () => {
+      const path = join(dir, `ours-${datatype}.nii.gz`);
+      const volume = makeVolume(datatype, [5, 4, 3, 2]);
+      await writeNifti(path, volume);
+      assertAgrees(volume, await nibabelLoad(path, path));
+    },
+  );
 }
 
-test('a uint8 probability map with slope 1/255 loads in nibabel with our values', { skip }, async () => {
-  const path = join(dir, 'ours-probs.nii.gz');
-  const base = makeVolume('float32', [6, 5, 4, 3]);
-  await writeNifti(path, { ...base, data: Float32Array.from(base.data, (_, i) => (i % 97) / 96) }, { datatype: 'uint8', sclSlope: 1 / 255 });
-  const ours = await readNifti(path);
-  const nib = await nibabelLoad(path, path);
-  assert.deepEqual(ours.dims, nib.shape);
-  for (let i = 0; i < nib.values.length; i++) assert.equal(ours.data[i], Math.fround(nib.values[i]!), `voxel ${i}`);
-});
+test(
+  'a uint8 probability map with slope 1/255 loads in nibabel with our values',
+  { skip },
+  async () => {
+    const path = join(dir, 'ours-probs.nii.gz');
+    const base = makeVolume('float32', [6, 5, 4, 3]);
+    await writeNifti(
+      path,
+      { ...base, data: Float32Array.from(base.data, (_, i) => (i % 97) / 96) },
+      { datatype: 'uint8', sclSlope: 1 / 255 },
+    );
+    const ours = await readNifti(path);
+    const nib = await nibabelLoad(path, path);
+    assert.deepEqual(ours.dims, nib.shape);
+    for (let i = 0; i < nib.values.length; i++)
+      assert.equal(ours.data[i], Math.fround(nib.values[i]!), `voxel ${i}`);
+  },
+);
 
 // nibabel writes files in the layouts we must read: NIfTI-2, qform only, no transform,
 // big-endian, scaled, 4D, LPS.
@@ -96,15 +117,19 @@ img = nb.Nifti1Image(rng.integers(-100, 100, (6, 6, 3)).astype(np.int8), np.diag
 print(json.dumps(made))
 `;
 
-test('files nibabel writes (NIfTI-2, qform-only, no transform, big-endian, scaled, 4D) read as nibabel reads them', { skip }, async () => {
-  const made = await runPython<string[]>(MAKE, [dir]);
-  assert.equal(made.length, 10);
-  for (const name of made) {
-    const path = join(dir, name);
-    try {
-      assertAgrees(await readNifti(path), await nibabelLoad(path, path), 1e-5);
-    } catch (error) {
-      assert.fail(`${name}: ${(error as Error).message}`);
+test(
+  'files nibabel writes (NIfTI-2, qform-only, no transform, big-endian, scaled, 4D) read as nibabel reads them',
+  { skip },
+  async () => {
+    const made = await runPython<string[]>(MAKE, [dir]);
+    assert.equal(made.length, 10);
+    for (const name of made) {
+      const path = join(dir, name);
+      try {
+        assertAgrees(await readNifti(path), await nibabelLoad(path, path), 1e-5);
+      } catch (error) {
+        assert.fail(`${name}: ${(error as Error).message}`);
+      }
     }
-  }
-});
+  },
+);

@@ -8,7 +8,9 @@ export const PYTHON = '/usr/bin/python3';
 // Why nibabel tests must skip here, or undefined when nibabel can be imported.
 export const nibabelMissing: string | undefined = (() => {
   const r = spawnSync(PYTHON, ['-c', 'import nibabel, numpy'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `${PYTHON} cannot import nibabel and numpy (install python3-nibabel)`;
+  return r.status === 0
+    ? undefined
+    : `${PYTHON} cannot import nibabel and numpy (install python3-nibabel)`;
 })();
 
 // Runs a Python snippet with argv and returns its stdout parsed as JSON.
@@ -41,5 +43,8 @@ export async function nibabelLoad(path: string, scratch: string): Promise<Nibabe
   const raw = `${scratch}.f8`;
   const meta = await runPython<Omit<NibabelView, 'values'>>(LOAD, [path, raw]);
   const bytes = await readFile(raw);
-  return { ...meta, values: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) };
+  return {
+    ...meta,
+    values: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8),
+  };
 }

@@ -50,7 +50,9 @@ test('forEachSlab visits every voxel once, in order, scaled, across 4D volumes',
       { depth },
     );
     assert.deepEqual(header.dims, [6, 5, 7, 2]);
-    const expected = [0, 1].flatMap((t) => Array.from({ length: Math.ceil(7 / depth) }, (_, s) => t * 7 + s * depth));
+    const expected = [0, 1].flatMap((t) =>
+      Array.from({ length: Math.ceil(7 / depth) }, (_, s) => t * 7 + s * depth),
+    );
     assert.deepEqual(seen, expected, `depth ${depth}`);
   }
 });
@@ -76,14 +78,14 @@ test('orientationCode gives the axis codes nibabel gives', () => {
 
 test('readLabelMap returns uint8 or uint16 labels from integer-valued files of any datatype', async () => {
   const small = makeVolume('float32', [4, 4, 2]);
-  small.data.forEach((_, i) => (small.data[i] = i % 5));
+  for (let i = 0; i < small.data.length; i++) small.data[i] = i % 5;
   await writeNifti(join(dir, 'labels-float.nii.gz'), small);
   const a = await readLabelMap(join(dir, 'labels-float.nii.gz'));
   assert.ok(a.data instanceof Uint8Array);
   assert.equal(a.datatype, 'uint8');
   assert.deepEqual([...a.data.subarray(0, 6)], [0, 1, 2, 3, 4, 0]);
   const big = makeVolume('int32', [4, 4, 2]);
-  big.data.forEach((_, i) => (big.data[i] = i * 1000));
+  for (let i = 0; i < big.data.length; i++) big.data[i] = i * 1000;
   await writeNifti(join(dir, 'labels-int32.nii'), big);
   const b = await readLabelMap(join(dir, 'labels-int32.nii'));
   assert.ok(b.data instanceof Uint16Array);

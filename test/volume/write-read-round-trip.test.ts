@@ -24,7 +24,10 @@ function bytesOf(a: VoxelArray): Buffer {
 function assertAffineClose(actual: number[][], expected: number[][], tol = 1e-5): void {
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 4; c++) {
-      assert.ok(Math.abs(actual[r]![c]! - expected[r]![c]!) <= tol, `affine[${r}][${c}] ${actual[r]![c]} vs ${expected[r]![c]}`);
+      assert.ok(
+        Math.abs(actual[r]![c]! - expected[r]![c]!) <= tol,
+        `affine[${r}][${c}] ${actual[r]![c]} vs ${expected[r]![c]}`,
+      );
     }
   }
 }
@@ -32,7 +35,10 @@ function assertAffineClose(actual: number[][], expected: number[][], tol = 1e-5)
 for (const datatype of DATATYPE_NAMES) {
   for (const ext of ['.nii.gz', '.nii']) {
     test(`${datatype} round-trips bit-exact through ${ext} (3D and 4D)`, async () => {
-      for (const dims of [[7, 5, 4], [3, 4, 5, 2]]) {
+      for (const dims of [
+        [7, 5, 4],
+        [3, 4, 5, 2],
+      ]) {
         const volume = makeVolume(datatype, dims);
         const path = join(dir, `${datatype}-${dims.length}d${ext}`);
         await writeNifti(path, volume);
@@ -99,5 +105,8 @@ test('writing leaves no temporary file behind and replaces an existing file', as
   await writeNifti(path, makeVolume('int16'));
   assert.equal((await readNiftiHeader(path)).datatype, 'int16');
   const { readdir } = await import('node:fs/promises');
-  assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });

@@ -23,17 +23,27 @@ export default info;
 
 // A summary as an aligned, human-readable block.
 function formatSummary(s: VolumeSummary): string {
-  const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, ''));
+  const num = (x: number) =>
+    Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/\.?0+$/, '');
   const matrix = s.affine.map((row) => `[${row.map((x) => x.toFixed(3).padStart(10)).join(' ')} ]`);
   const rows: [string, string][] = [
     ['format', `${s.format}${s.compressed ? ' (gzip)' : ''}`],
     ['dims', s.dims.join(' x ')],
-    ['datatype', s.datatype + (s.sclSlope !== 1 || s.sclInter !== 0 ? ` (scaled: x ${num(s.sclSlope)} + ${num(s.sclInter)})` : '')],
+    [
+      'datatype',
+      s.datatype +
+        (s.sclSlope !== 1 || s.sclInter !== 0
+          ? ` (scaled: x ${num(s.sclSlope)} + ${num(s.sclInter)})`
+          : ''),
+    ],
     ['spacing', `${s.spacing.map(num).join(' x ')} mm`],
     ['orientation', s.orientation],
     ['affine', matrix[0]!],
     ...matrix.slice(1).map((m): [string, string] => ['', m]),
-    ['range', s.min === null || s.max === null ? 'no finite values' : `${num(s.min)} .. ${num(s.max)}`],
+    [
+      'range',
+      s.min === null || s.max === null ? 'no finite values' : `${num(s.min)} .. ${num(s.max)}`,
+    ],
   ];
   if (s.nonFinite > 0) rows.push(['non-finite', `${s.nonFinite} voxels (NaN or Inf)`]);
   if (s.labels !== null) rows.push(['labels', `${s.labels} distinct non-zero values`]);
