@@ -2,11 +2,13 @@ import { UserError } from '../src/errors.js';
 import entropy from './entropy.js';
 import mcDropout from './mc-dropout.js';
 import oracle from './oracle.js';
+import qualitySentinel from './quality-sentinel.js';
 import random from './random.js';
 import type { Strategy } from './strategy.js';
 
 // Every scoring method, by the name used in configs and `--methods`.
 const strategies: Record<string, Strategy> = {
+  qs: qualitySentinel,
   entropy,
   'mc-dropout': mcDropout,
   random,

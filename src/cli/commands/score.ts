@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Command } from '../command.js';
+
+// `sentinel score`: label QC without an experiment. Scores every organ of a dataset (or one
+// pair) with a QS bundle, writes the long-form CSV and a worklist, prints the per-organ
+// summary, and, with --truth, how well the scores rank the labels.
+const score: Command = {
+  description: 'Score labels with Quality Sentinel (QC without an experiment)',
+  usage:
+    'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--model BUNDLE] [--out scores.csv]',
+  options: {
+    image: { type: 'string' },
+    labels: { type: 'string' },
+    segmentations: { type: 'string' },
+    classes: { type: 'string' },
+    truth: { type: 'string' },
+    model: { type: 'string' },
+    out: { type: 'string', default: 'qs-scores.csv' },
+    worklist: { type: 'string' },
+    'batch-size': { type: 'string', default: '32' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }) {
+    const { discoverScoreInputs } = await import('../../score/score-inputs.js');
+    const { scoreInputs } = await import('../../score/score-inputs-with-qs.js');
+    const summary = await import('../../score/score-summary.js');
+    if (positionals.length > 1)
+      throw new UserError('give at most one dataset folder', { hint: score.usage });
+    const batchSize = Number(values['batch-size']);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new UserError('--batch-size must be a positive integer');
+    const str = (key: string) =>
+      typeof values[key] === 'string' ? (values[key] as string) : undefined;
+    const cases = await discoverScoreInputs({
+      dataset: positionals[0],
+      image: str('image'),
+      labels: str('labels'),
+      segmentations: str('segmentations'),
+      classes: str('classes'),
+      truth: str('truth'),
+    });
+    const withTruth = cases.some((c) => c.truth);
+    const rows = await scoreInputs(cases, {
+      model: str('model'),
+      batchSize,
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+    });
+    const out = str('out') as string;
+    const worklist = str('worklist') ?? out.replace(/(\.csv)?$/, '-worklist.csv');
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, summary.scoresCsv(rows, withTruth));
+    await writeFile(worklist, summary.worklistCsv(rows));
+    process.stdout.write(`${summary.organSummaryTable(rows)}\n\n`);
+    if (withTruth) {
+      const q = summary.rankingQuality(rows);
+      process.stdout.write(
+        `against the truth (${q.n} organ labels): Pearson r ${q.pearson.toFixed(3)}, Spearman rho ${q.spearman.toFixed(3)}, MAP@5 ${q.map5.toFixed(3)}, MAP@10 ${q.map10.toFixed(3)}\n`,
+      );
+    }
+    const scored = rows.filter((r) => r.score !== null).length;
+    process.stdout.write(
+      `scored ${scored} organs of ${cases.length} case(s): ${out}, worklist ${worklist}\n`,
+    );
+    return 0;
+  },
+};
+export default score;

@@ -1,0 +1,97 @@
+import { pearson, spearman } from '../metrics/correlation.js';
+import { meanAveragePrecisionAtK } from '../metrics/map-at-k.js';
+
+// One scored organ of one case, as `sentinel score` writes it.
+export interface ScoredOrgan {
+  caseId: string;
+  organ: string;
+  score: number | null;
+  slices: number;
+  trueDice?: number;
+}
+
+// The long-form CSV: case,organ,score,slices[,true_dice]; n/a is an empty field.
+export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
+  const header = ['case', 'organ', 'score', 'slices', ...(withTruth ? ['true_dice'] : [])].join(
+    ',',
+  );
+  const lines = rows.map((r) =>
+    [
+      csvField(r.caseId),
+      csvField(r.organ),
+      formatNumber(r.score),
+      r.slices,
+      ...(withTruth ? [formatNumber(r.trueDice ?? null)] : []),
+    ].join(','),
+  );
+  return `${[header, ...lines].join('\n')}\n`;
+}
+
+// The worklist: scored organs, worst predicted quality first (ties by case and organ name).
+export function worklistCsv(rows: ScoredOrgan[]): string {
+  const scored = rows.filter((r) => r.score !== null);
+  scored.sort(
+    (a, b) =>
+      (a.score as number) - (b.score as number) ||
+      a.caseId.localeCompare(b.caseId) ||
+      a.organ.localeCompare(b.organ),
+  );
+  const lines = scored.map((r, i) =>
+    [i + 1, csvField(r.caseId), csvField(r.organ), formatNumber(r.score), r.slices].join(','),
+  );
+  return `${['rank,case,organ,score,slices', ...lines].join('\n')}\n`;
+}
+
+// Per organ: how many scores, their mean, and the share below 0.8 (the paper's Table 2).
+export function organSummaryTable(rows: ScoredOrgan[]): string {
+  const byOrgan = new Map<string, number[]>();
+  for (const r of rows)
+    if (r.score !== null) byOrgan.set(r.organ, [...(byOrgan.get(r.organ) ?? []), r.score]);
+  const lines = [...byOrgan.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([organ, s]) => {
+      const mean = s.reduce((x, y) => x + y, 0) / s.length;
+      const low = s.filter((v) => v < 0.8).length / s.length;
+      return [organ, String(s.length), mean.toFixed(3), `${(100 * low).toFixed(0)}%`];
+    });
+  return formatTable(['organ', 'n', 'mean QS', 'below 0.8'], lines);
+}
+
+// How well the scores rank the labels against their true Dice: Pearson, Spearman, MAP@5 and
+// MAP@10 (all organ labels as one ranking; src/metrics/map-at-k.ts defines MAP@k).
+export function rankingQuality(rows: ScoredOrgan[]): {
+  n: number;
+  pearson: number;
+  spearman: number;
+  map5: number;
+  map10: number;
+} {
+  const pairs = rows.filter(
+    (r) => r.score !== null && r.trueDice !== undefined && Number.isFinite(r.trueDice),
+  );
+  const scores = pairs.map((r) => r.score as number);
+  const truth = pairs.map((r) => r.trueDice as number);
+  return {
+    n: pairs.length,
+    pearson: pearson(scores, truth),
+    spearman: spearman(scores, truth),
+    map5: meanAveragePrecisionAtK([{ scores, truth }], 5),
+    map10: meanAveragePrecisionAtK([{ scores, truth }], 10),
+  };
+}
+
+// A plain-text table with aligned columns.
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function formatNumber(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '' : String(Number(value.toPrecision(7)));
+}
+
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
