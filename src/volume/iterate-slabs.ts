@@ -15,9 +15,12 @@ export interface Slab {
 }
 
 // Slab depth in slices (default: about 16 MiB of stored voxels) and the file's byte limit.
+// reuse: hand out the same arrays for every slab (the consumer must not keep them), so that
+// the pass holds one slab instead of leaving each to the garbage collector.
 export interface SlabOptions {
   depth?: number;
   maxBytes?: number;
+  reuse?: boolean;
 }
 
 const DEFAULT_SLAB_BYTES = 16 * 1024 * 1024;
@@ -44,21 +47,22 @@ export async function openSlabs(
     1,
     Math.min(nz, options.depth ?? Math.floor(DEFAULT_SLAB_BYTES / sliceBytes)),
   );
+  const shared = options.reuse ? dt.create(nx * ny * depth) : undefined;
+  let scaledShared: VoxelArray | undefined;
   async function* slabs(): AsyncGenerator<Slab> {
     try {
       for (let t = 0; t < nt; t++) {
         for (let k0 = 0; k0 < nz; k0 += depth) {
           const d = Math.min(depth, nz - k0);
-          const stored = dt.create(nx * ny * d);
+          const stored = shared ? shared.subarray(0, nx * ny * d) : dt.create(nx * ny * d);
           const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
           await readExactly(header, reader, bytes, total);
           if (!header.littleEndian) swapBytesInPlace(bytes, dt.bytes);
-          yield {
-            k0,
-            depth: d,
-            t,
-            data: applyScaling(stored, header.datatype, header.sclSlope, header.sclInter),
-          };
+          const { sclSlope, sclInter } = header;
+          const into = shared ? scaledShared?.subarray(0, stored.length) : undefined;
+          const data = applyScaling(stored, header.datatype, sclSlope, sclInter, into);
+          if (shared && data !== stored && !scaledShared) scaledShared = data;
+          yield { k0, depth: d, t, data };
         }
       }
       await expectEnd(header, reader);

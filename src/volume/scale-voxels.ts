@@ -15,16 +15,18 @@ export function isIdentityScaling(slope: number, inter: number): boolean {
 
 // The voxel values with slope/inter applied: the same array for the identity, else a new
 // Float32Array (Float64Array for float64 data) holding nibabel's float64 `stored * slope + inter`
-// rounded once to the array's precision.
+// rounded once to the array's precision (written into `into` when given, of that length).
 export function applyScaling(
   data: VoxelArray,
   datatype: DataTypeName,
   slope: number,
   inter: number,
+  into?: VoxelArray,
 ): VoxelArray {
   if (isIdentityScaling(slope, inter)) return data;
   const out =
-    datatype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
+    into ??
+    (datatype === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length));
   for (let i = 0; i < data.length; i++) out[i] = data[i]! * slope + inter;
   return out;
 }

@@ -52,7 +52,7 @@ export async function summarizeVolume(
       }
       counter?.add(data);
     },
-    options,
+    { ...options, reuse: true },
   );
   return {
     file: path,

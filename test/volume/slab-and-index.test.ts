@@ -30,13 +30,19 @@ test('voxelIndex and sliceOffset follow NIfTI order (x fastest, then y, z, t)', 
   assert.equal(sliceOffset(dims, 2), 24);
 });
 
-test('forEachSlab visits every voxel once, in order, scaled, across 4D volumes', async () => {
+test('forEachSlab visits every voxel once, in order, scaled, across 4D volumes (fresh or reused arrays)', async () => {
   const base = makeVolume('int16', [6, 5, 7, 2]);
   const values = Float32Array.from(base.data, (v) => v * 0.5 + 3);
   const path = join(dir, 'slabs.nii.gz');
   await writeNifti(path, { ...base, data: values, sclSlope: 0.5, sclInter: 3 });
   const whole = await readNifti(path);
-  for (const depth of [1, 3, 7, 100]) {
+  for (const [depth, reuse] of [
+    [1, false],
+    [3, true],
+    [7, false],
+    [100, true],
+    [2, true],
+  ] as const) {
     const seen: number[] = [];
     const header = await forEachSlab(
       path,
@@ -47,7 +53,7 @@ test('forEachSlab visits every voxel once, in order, scaled, across 4D volumes',
         slab.data.forEach((v, i) => assert.equal(v, whole.data[start + i]));
         seen.push(slab.t * 7 + slab.k0);
       },
-      { depth },
+      { depth, reuse },
     );
     assert.deepEqual(header.dims, [6, 5, 7, 2]);
     const expected = [0, 1].flatMap((t) =>
