@@ -41,7 +41,7 @@ export function paintOrgans(canvas: Canvas, spec: CaseSpec, random: Random, trun
     return oralContrast ? 250 : hu.stomachFluid;
   });
 
-  const rightLobe = place({ center: [68, 0, 40], radii: [72, 88, 70], exponent: 2.4 });
+  const rightLobe = place({ center: [68, 0, 40], radii: [72, 88, 70] });
   const leftLobe = place({ center: [5, 42, 55], radii: [52, 30, 32], rotation: [-0.2, 0, 0] });
   const liver = organLabel('liver');
   organ(union(rightLobe.shape, leftLobe.shape), liver, SOFT, () => hu.liver);
