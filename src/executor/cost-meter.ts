@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { diskUsage } from './disk-usage.js';
+import { type DiskSnapshot, bytesWritten, snapshotFiles } from './files-written.js';
 import type { MeterReply, MeterRequest } from './meter-worker.js';
 import { procAvailable, readProcStat } from './proc-stat.js';
 import { emptyUsage } from './process-tree.js';
@@ -11,7 +11,7 @@ export interface JobCost {
   cpuSeconds: number | null;
   // Highest sum of resident memory over the processes alive at the same sample; null without /proc.
   peakRssBytes: number | null;
-  // Growth of the job's output folders/files (bytes after minus bytes before, at least 0).
+  // Bytes of the files the job created or rewrote under its output paths.
   diskBytes: number;
   // Where cpuSeconds came from (see below).
   cpuSource: 'kernel' | 'sampled' | 'none';
@@ -41,8 +41,8 @@ export interface JobCost {
 // children's time; this misses at most the last interval of each process that is not reaped
 // inside the tree.
 //
-// Disk: the bytes of the job's output paths after the job minus before (files only, links not
-// followed). Without /proc (macOS), only wall time and disk are measured.
+// Disk: the total size of the files under the job's output paths that the job created or
+// rewrote (compared by inode, size and mtime with a listing taken before it started). Without /proc (macOS), only wall time and disk are measured.
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -84,7 +84,7 @@ export class CostMeter {
 
   private constructor(
     private readonly outputs: readonly string[],
-    private readonly diskBefore: number,
+    private readonly diskBefore: DiskSnapshot,
     private readonly startedAt: number,
     private readonly selfChildrenCpuBefore: number | undefined,
     private readonly intervalMs: number,
@@ -92,7 +92,7 @@ export class CostMeter {
 
   // Starts measuring: records the output paths' size and the clock.
   static async begin(outputs: readonly string[], intervalMs = 50): Promise<CostMeter> {
-    const disk = await diskUsage(outputs);
+    const disk = await snapshotFiles(outputs);
     const meter = new CostMeter(
       outputs,
       disk,
@@ -137,7 +137,7 @@ export class CostMeter {
       pending -= 1;
       if (pending === 0) worker?.unref();
     }
-    const diskBytes = Math.max(0, (await diskUsage(this.outputs)) - this.diskBefore);
+    const diskBytes = await bytesWritten(this.diskBefore, this.outputs);
     if (!reply)
       return {
         wallSeconds: round(wallSeconds),

@@ -1,0 +1,71 @@
+import {
+  type OutputProblem,
+  allowedLabels,
+  checkExists,
+  checkMask,
+  checkProbabilityMap,
+  readGrid,
+} from './check-outputs.js';
+import type { PredictRequest, PredictResponse, TrainResponse } from './contract.js';
+
+// Checks what a train response points at: the checkpoint must exist.
+export async function checkTrainOutputs(
+  response: TrainResponse,
+): Promise<OutputProblem | undefined> {
+  return checkExists(response.checkpoint, 'checkpoint');
+}
+
+// Checks a predict response against its request: one output per case, each mask a label map
+// on its image's grid with labels in the class map, probabilities and Monte-Carlo samples
+// present exactly when asked, each with classes + 1 channels on the grid summing to 1.
+export async function checkPredictOutputs(
+  request: PredictRequest,
+  response: PredictResponse,
+): Promise<OutputProblem | undefined> {
+  const byId = new Map(response.outputs.map((o) => [o.id, o]));
+  const unknown = response.outputs
+    .filter((o) => !request.cases.some((c) => c.id === o.id))
+    .map((o) => o.id);
+  if (unknown.length > 0)
+    return bad(`the response lists cases that were not asked for: ${unknown.join(', ')}`);
+  if (byId.size !== response.outputs.length) return bad('the response lists a case more than once');
+  const labels = allowedLabels(request.classes);
+  const channels = Object.keys(request.classes).length + 1;
+  for (const c of request.cases) {
+    const output = byId.get(c.id);
+    if (!output)
+      return { reason: 'missing-output', message: `the response has no output for case ${c.id}` };
+    const grid = await readGrid(c.image);
+    const mask = await checkMask(output.mask, grid, labels);
+    if (mask) return withCase(c.id, mask);
+    if (request.save.probabilities) {
+      if (!output.probabilities)
+        return {
+          reason: 'missing-output',
+          message: `case ${c.id}: probabilities were asked for but not given`,
+        };
+      const check = await checkProbabilityMap(output.probabilities, grid, channels);
+      if (check.problem) return withCase(c.id, check.problem);
+    }
+    const samples = output.mcSamples ?? [];
+    if (samples.length !== request.save.mcSamples) {
+      return {
+        reason: samples.length < request.save.mcSamples ? 'missing-output' : 'bad-output',
+        message: `case ${c.id}: ${samples.length} Monte-Carlo samples given, ${request.save.mcSamples} asked for`,
+      };
+    }
+    for (const path of samples) {
+      const check = await checkProbabilityMap(path, grid, channels);
+      if (check.problem) return withCase(c.id, check.problem);
+    }
+  }
+  return undefined;
+}
+
+function bad(message: string): OutputProblem {
+  return { reason: 'bad-output', message };
+}
+
+function withCase(id: string, problem: OutputProblem): OutputProblem {
+  return { reason: problem.reason, message: `case ${id}: ${problem.message}` };
+}
