@@ -10,6 +10,7 @@ import type { Strategy } from './strategy.js';
 const entropy: Strategy = {
   name: 'entropy',
   description: 'minus the mean softmax entropy of the pseudo label (needs saved probabilities)',
+  randomized: false,
   needs: { probabilities: true },
   async score(cases, context) {
     const results = [];

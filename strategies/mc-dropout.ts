@@ -12,6 +12,7 @@ import type { Strategy } from './strategy.js';
 const mcDropout: Strategy = {
   name: 'mc-dropout',
   description: 'minus the mean per-voxel std over T Monte-Carlo-dropout passes',
+  randomized: true,
   needs: { mcSamples: true },
   async score(cases, context) {
     const results = [];

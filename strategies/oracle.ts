@@ -10,6 +10,7 @@ import type { Strategy } from './strategy.js';
 const oracle: Strategy = {
   name: 'oracle',
   description: 'true Dice against the ground truth (needs reference labels)',
+  randomized: false,
   needs: { truth: true },
   async score(cases, context) {
     const labels = Object.keys(context.classes).map(Number);

@@ -14,6 +14,7 @@ export const SHIPPED_QS_MODEL = `${packageRoot}/models/qs-phantom`;
 const qualitySentinel: Strategy = {
   name: 'qs',
   description: 'Quality Sentinel: predicted Dice of each organ (ONNX model bundle)',
+  randomized: false,
   needs: {},
   async score(cases, context) {
     const bundle = await loadBundle(context.options.qsModel ?? SHIPPED_QS_MODEL);

@@ -6,6 +6,7 @@ import type { Strategy } from './strategy.js';
 const random: Strategy = {
   name: 'random',
   description: 'seeded uniform draw per case (the baseline)',
+  randomized: true,
   needs: {},
   async score(cases, context) {
     const organs = Object.values(context.classes);

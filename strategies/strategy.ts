@@ -48,6 +48,9 @@ export interface CaseScores {
 export interface Strategy {
   name: string;
   description: string;
+  // Whether the scores change with the seed (a random draw, MC passes): scored once per seed
+  // in an experiment; other methods are scored once and shared by all seeds.
+  randomized: boolean;
   needs: {
     probabilities?: boolean;
     mcSamples?: boolean;

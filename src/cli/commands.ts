@@ -2,6 +2,16 @@ import type { Command } from './command.js';
 
 // The subcommands, each loaded lazily so that `sentinel --help` stays instant.
 export const commands: Record<string, { description: string; load: () => Promise<Command> }> = {
+  'al-run': {
+    description:
+      'Active learning: revise the lowest-quality pseudo labels per method, fine-tune, evaluate',
+    load: async () => (await import('./commands/al-run.js')).default,
+  },
+  'ssl-run': {
+    description:
+      'Semi-supervised learning: self-train on the highest-quality pseudo labels, evaluate',
+    load: async () => (await import('./commands/ssl-run.js')).default,
+  },
   info: {
     description: 'Describe NIfTI files: dims, datatype, spacing, orientation, value range',
     load: async () => (await import('./commands/info.js')).default,
@@ -15,5 +25,15 @@ export const commands: Record<string, { description: string; load: () => Promise
     description:
       'Score labels with Quality Sentinel (QC without an experiment): CSV, worklist, per-organ summary',
     load: async () => (await import('./commands/score.js')).default,
+  },
+  job: {
+    description:
+      'Run one score or evaluate job of an experiment (internal, used by al-run/ssl-run)',
+    load: async () => (await import('./commands/job.js')).default,
+  },
+  report: {
+    description:
+      'Report a run (method table, budget curve, ranking quality, worklist) or compare two',
+    load: async () => (await import('./commands/report.js')).default,
   },
 };

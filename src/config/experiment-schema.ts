@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { EngineConfig } from '../engine/engine-config.js';
+
+// The experiment config, validated once where it enters (load-config.ts). After that the
+// code trusts these types. Relative paths are resolved against the config file's folder.
+
+const positiveInt = z.number().int().positive();
+
+// Synthetic phantoms, generated on first use and cached under runs/.cache/.
+const DemoData = z.strictObject({
+  demo: z.strictObject({
+    labeled: positiveInt.default(20),
+    pool: positiveInt.default(100),
+    test: positiveInt.default(20),
+    seed: z.number().int().nonnegative().default(0),
+    size: z.tuple([positiveInt, positiveInt, positiveInt]).default([64, 64, 40]),
+  }),
+});
+
+// An nnU-Net/MSD dataset (dataset.json with images and label maps) and a split file
+// {labeled: [ids], pool: [ids], test: [ids]}.
+const MsdData = z.strictObject({
+  dataset: z.string().min(1),
+  split: z.string().min(1),
+});
+
+const Training = z.strictObject({
+  // Checkpoint that M0 starts from (a pretrained model), or none to train from scratch.
+  pretrained: z.string().nullable().default(null),
+  // Engine params for training M0 on the labeled set.
+  m0: z
+    .strictObject({ params: z.record(z.string(), z.unknown()).default({}) })
+    .default({ params: {} }),
+  finetune: z
+    .strictObject({
+      // Fine-tune from M0 (default) or from the pretrained init (or scratch when none).
+      from: z.enum(['m0', 'init']).default('m0'),
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .default({ from: 'm0', params: {} }),
+  // Train M0 (and pseudo-label the pool) once per seed instead of once for all.
+  repeatM0: z.boolean().default(false),
+});
+
+// Where jobs run: this machine, engine jobs (train/predict) and node jobs (score/evaluate) each
+// under their own concurrency limit; a failed job is tried up to maxAttempts times.
+const LocalExecutor = z.strictObject({
+  kind: z.literal('local').default('local'),
+  engineConcurrency: positiveInt.default(1),
+  nodeConcurrency: positiveInt.default(2),
+  maxAttempts: positiveInt.default(2),
+});
+
+export const ExperimentConfigSchema = z.strictObject({
+  name: z.string().min(1).default('experiment'),
+  data: z.union([DemoData, MsdData]),
+  engine: EngineConfig,
+  training: Training.default({
+    pretrained: null,
+    m0: { params: {} },
+    finetune: { from: 'm0', params: {} },
+    repeatM0: false,
+  }),
+  methods: z.array(z.string().min(1)).min(1).default(['qs', 'entropy', 'mc-dropout', 'random']),
+  seeds: positiveInt.default(5),
+  seedList: z.array(z.number().int().nonnegative()).min(1).optional(),
+  al: z
+    .strictObject({ budgets: z.array(positiveInt).min(1).default([20]) })
+    .default({ budgets: [20] }),
+  ssl: z.strictObject({ topk: z.array(positiveInt).min(1).default([20]) }).default({ topk: [20] }),
+  qs: z
+    .strictObject({
+      // A QS bundle folder; "{package}" is this package's root (the shipped model).
+      model: z.string().default('{package}/models/qs-phantom'),
+      batchSize: positiveInt.default(32),
+    })
+    .default({ model: '{package}/models/qs-phantom', batchSize: 32 }),
+  mcDropout: z
+    .strictObject({ samples: z.number().int().min(2).default(3) })
+    .default({ samples: 3 }),
+  metrics: z
+    .strictObject({ nsdToleranceMm: z.number().positive().default(1) })
+    .default({ nsdToleranceMm: 1 }),
+  executor: LocalExecutor.default({
+    kind: 'local',
+    engineConcurrency: 1,
+    nodeConcurrency: 2,
+    maxAttempts: 2,
+  }),
+});
+export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;

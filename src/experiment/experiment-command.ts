@@ -1,0 +1,90 @@
+import type { CommandArgs } from '../cli/command.js';
+import { UserError } from '../errors.js';
+import {
+  holdInterruptHandlers,
+  interruptSignal,
+  interruptedBy,
+  signalExitCode,
+} from '../executor/process-groups.js';
+import { printComparison } from './print-comparison.js';
+import { resolveSettings } from './resolve-settings.js';
+import { runExperiment } from './run-experiment.js';
+
+// The flags al-run and ssl-run share; `budgetFlag` is --budget (AL) or --topk (SSL).
+export function experimentOptions(budgetFlag: 'budget' | 'topk') {
+  return {
+    config: { type: 'string' as const },
+    methods: { type: 'string' as const },
+    seeds: { type: 'string' as const },
+    'seed-list': { type: 'string' as const },
+    [budgetFlag]: { type: 'string' as const },
+    out: { type: 'string' as const },
+    force: { type: 'boolean' as const, default: false },
+    ...(budgetFlag === 'budget'
+      ? { 'export-worklist': { type: 'boolean' as const, default: false } }
+      : {}),
+  };
+}
+
+// Runs al-run or ssl-run: settings, the experiment, then the comparison table.
+export async function runExperimentCommand(
+  kind: 'al' | 'ssl',
+  { values }: CommandArgs,
+): Promise<number> {
+  const text = (key: string) =>
+    typeof values[key] === 'string' ? (values[key] as string) : undefined;
+  const { settings, dataset, modelHashes } = await resolveSettings(kind, {
+    config: text('config'),
+    methods: text('methods'),
+    seeds: text('seeds'),
+    seedList: text('seed-list'),
+    budgets: text(kind === 'al' ? 'budget' : 'topk'),
+    out: text('out'),
+    exportWorklist: values['export-worklist'] === true,
+    force: values.force === true,
+  });
+  process.stderr.write(
+    `${kind === 'al' ? 'active learning' : 'semi-supervised learning'}: ${settings.methods.join(', ')} x ${settings.seeds.length} seed(s), ` +
+      `${kind === 'al' ? 'budget' : 'top-k'} ${settings.budgets.join(', ')}; ${dataset.labeled.length} labeled, ${dataset.pool.length} pool, ${dataset.test.length} test cases; run folder ${settings.runDir}\n`,
+  );
+  const release = holdInterruptHandlers();
+  try {
+    const outcome = await runExperiment(settings, dataset, modelHashes, interruptSignal());
+    const interrupted = interruptedBy();
+    if (interrupted) {
+      process.stderr.write(
+        `stopped by ${interrupted}; what finished is recorded. Run the same command again to resume.\n`,
+      );
+      return signalExitCode(interrupted);
+    }
+    if (outcome.worklists.length > 0) {
+      process.stdout.write(
+        `worklists for annotators:\n${outcome.worklists.map((w) => `  ${w}`).join('\n')}\n`,
+      );
+    } else {
+      printComparison(settings.runDir);
+    }
+    if (outcome.failedJobs.length > 0) {
+      const lines = outcome.failedJobs.map(
+        (f) => `  ${f.key}: ${f.message}\n    log: ${f.logPath}`,
+      );
+      const skipped =
+        outcome.skippedJobs.length > 0
+          ? `\nskipped because of them: ${outcome.skippedJobs.length} job(s)`
+          : '';
+      throw new UserError(
+        `${outcome.failedJobs.length} job(s) failed:\n${lines.join('\n')}${skipped}`,
+        {
+          hint: 'fix the cause (see the logs), then run the same command again: finished jobs are kept',
+          exitCode: 1,
+        },
+      );
+    }
+    process.stderr.write(
+      `results: ${outcome.databasePath} (sentinel report --run ${settings.runDir})\n`,
+    );
+    return 0;
+  } finally {
+    release();
+  }
+}

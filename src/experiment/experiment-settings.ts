@@ -1,0 +1,36 @@
+import type { EngineConfig } from '../engine/engine-config.js';
+import type { DataConfig } from './dataset.js';
+
+// Everything a run needs, resolved from the config file and the flags and validated once.
+export interface ExperimentSettings {
+  kind: 'al' | 'ssl';
+  // The run's name (the --out folder's name) and folder.
+  name: string;
+  runDir: string;
+  // Where generated demo data is cached (shared by runs).
+  cacheDir: string;
+  configFile: string;
+  // The resolved config as recorded (after flags), and its hash.
+  recordedConfig: unknown;
+  configHash: string;
+  data: DataConfig;
+  engine: EngineConfig;
+  methods: string[];
+  seeds: number[];
+  // AL budgets or SSL top-k values, ascending.
+  budgets: number[];
+  training: {
+    pretrained: string | null;
+    m0Params: Record<string, unknown>;
+    finetuneFrom: 'm0' | 'init';
+    finetuneParams: Record<string, unknown>;
+    repeatM0: boolean;
+  };
+  qs: { model: string; batchSize: number };
+  mcSamples: number;
+  nsdToleranceMm: number;
+  concurrency: { engine: number; node: number };
+  maxAttempts: number;
+  exportWorklist: boolean;
+  force: boolean;
+}

@@ -1,0 +1,24 @@
+// The deterministic key of every job of an experiment. A key names the work and its inputs, so
+// a resumed run finds what is done by key. `m0` is "m0", or "m0-seed=S" when M0 is repeated.
+
+export const jobKeys = {
+  trainM0: (m0: string) => `train/${m0}`,
+  predictPool: (m0: string) => `predict/pool/${m0}`,
+  predictPoolProbabilities: (m0: string) => `predict/pool-probabilities/${m0}`,
+  predictPoolMc: (m0: string, seed: number) => `predict/pool-mc/${m0}/seed=${seed}`,
+  predictTestM0: (m0: string) => `predict/test/${m0}`,
+  evaluateBaseline: (m0: string) => `evaluate/baseline/${m0}`,
+  score: (method: string, m0: string, seed: number | null) =>
+    `score/${method}/${m0}${seed === null ? '' : `/seed=${seed}`}`,
+  finetune: (method: string, seed: number, budget: number) =>
+    `finetune/${method}/seed=${seed}/budget=${budget}`,
+  predictTest: (method: string, seed: number, budget: number) =>
+    `predict/test/${method}/seed=${seed}/budget=${budget}`,
+  evaluate: (method: string, seed: number, budget: number) =>
+    `evaluate/${method}/seed=${seed}/budget=${budget}`,
+};
+
+// The M0 a seed uses: one shared model, or one per seed when the config repeats M0.
+export function m0Tag(repeatM0: boolean, seed: number): string {
+  return repeatM0 ? `m0-seed=${seed}` : 'm0';
+}

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type JobSpec,
+  findDoneJob,
+  markJobDone,
+  markJobFailed,
+  markJobRunning,
+} from '../db/jobs.js';
+import type { Db } from '../db/types.js';
+import type { DbWriter } from '../db/types.js';
+import type { JobCost } from '../executor/cost-meter.js';
+
+// One job of an experiment: its recorded identity, which pool it runs in, and its work.
+export interface ExperimentJob<T = unknown> {
+  spec: JobSpec;
+  // Engine jobs (train/predict) and node jobs (score/evaluate) have their own concurrency.
+  pool: 'engine' | 'node';
+  label: string;
+  // Does the work into `dir`, a fresh folder that becomes the job's folder when it succeeds.
+  // Paths in the output are relative to `dir`.
+  work(dir: string, signal: AbortSignal): Promise<WorkOutcome<T>>;
+  // Rows to write in the same transaction that marks the job done.
+  record?(tx: DbWriter, output: T): void;
+}
+
+export type WorkOutcome<T> =
+  | { ok: true; output: T; cost: JobCost; logPath: string }
+  | {
+      ok: false;
+      reason: string;
+      message: string;
+      cost?: JobCost;
+      logPath: string;
+      logTail?: string;
+      exitCode?: number;
+    };
+
+// A job that ended: its output (done now or on an earlier run), or why it failed.
+export type JobEnd<T> =
+  | { ok: true; key: string; dir: string; output: T; reused: boolean }
+  | { ok: false; key: string; message: string; logPath: string };
+
+// Where a job's folder is, from its key ("score/qs" -> jobs/score__qs).
+export function jobDir(runDir: string, key: string): string {
+  return join(runDir, 'jobs', key.replaceAll('/', '__').replaceAll('=', '-'));
+}
+
+// The recorded output of a job already done (resume), when its folder is still there.
+export function doneOutput<T>(
+  db: Db,
+  experimentId: number,
+  runDir: string,
+  key: string,
+): JobEnd<T> | undefined {
+  const done = findDoneJob(db, experimentId, key);
+  const dir = jobDir(runDir, key);
+  if (!done || !existsSync(dir)) return undefined;
+  return { ok: true, key, dir, output: done.output as T, reused: true };
+}
+
+// Runs one attempt of a job: the work goes to DIR.partial, which is renamed to DIR when it
+// succeeds, and the done status and the job's rows are written in one transaction. A run killed
+// anywhere leaves either a finished job or one to redo, never a half-recorded one.
+export async function runJobAttempt<T>(
+  db: Db,
+  experimentId: number,
+  runDir: string,
+  job: ExperimentJob<T>,
+  signal: AbortSignal,
+): Promise<JobEnd<T>> {
+  const dir = jobDir(runDir, job.spec.key);
+  const partial = `${dir}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  const recorded = markJobRunning(db, experimentId, job.spec, {
+    logPath: join(dir, 'job.log'),
+    executor: 'local',
+  });
+  let outcome: WorkOutcome<T>;
+  try {
+    outcome = await job.work(partial, signal);
+  } catch (error) {
+    markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
+    throw error;
+  }
+  if (!outcome.ok) {
+    markJobFailed(db, recorded.id, {
+      reason: outcome.reason,
+      message: outcome.message,
+      exitCode: outcome.exitCode ?? null,
+      cost: outcome.cost ? toDbCost(outcome.cost) : null,
+    });
+    return { ok: false, key: job.spec.key, message: outcome.message, logPath: outcome.logPath };
+  }
+  await rm(dir, { recursive: true, force: true });
+  await rename(partial, dir);
+  markJobDone(db, recorded.id, { cost: toDbCost(outcome.cost), output: outcome.output }, (tx) =>
+    job.record?.(tx, outcome.output),
+  );
+  return { ok: true, key: job.spec.key, dir, output: outcome.output, reused: false };
+}
+
+// The meter's cost in the database's units (CPU and memory 0 where /proc was missing).
+export function toDbCost(cost: JobCost) {
+  return {
+    wallS: cost.wallSeconds,
+    cpuS: cost.cpuSeconds ?? 0,
+    peakRssBytes: cost.peakRssBytes ?? 0,
+    diskBytes: cost.diskBytes,
+  };
+}

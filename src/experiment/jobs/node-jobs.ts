@@ -1,0 +1,130 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { JobSpec } from '../../db/jobs.js';
+import { insertMetrics } from '../../db/metrics.js';
+import { CASE_LEVEL_ORGAN } from '../../db/schema.js';
+import { insertScores } from '../../db/scores.js';
+import { runProcess } from '../../executor/run-process.js';
+import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
+import {
+  type EvaluateJobRequest,
+  EvaluateJobResult,
+  type ScoreJobRequest,
+  ScoreJobResult,
+} from './node-job-request.js';
+
+const sentinelEntry = fileURLToPath(new URL('../../cli/sentinel.js', import.meta.url));
+
+// Scores the pool with one method in a child process; its rows are recorded with the job.
+export function scoreJob(
+  experimentId: number,
+  spec: JobSpec,
+  request: Omit<ScoreJobRequest, 'kind' | 'result'>,
+): ExperimentJob<ScoreJobResult> {
+  return {
+    spec,
+    pool: 'node',
+    label: spec.key,
+    work: (dir, signal) =>
+      runChild(
+        dir,
+        signal,
+        { ...request, kind: 'score', result: join(dir, 'result.json') },
+        ScoreJobResult,
+      ),
+    record(tx, output) {
+      const rows = output.cases.flatMap((c) => [
+        {
+          experimentId,
+          method: request.method,
+          seed: request.seed,
+          caseId: c.caseId,
+          organ: CASE_LEVEL_ORGAN,
+          value: c.caseScore,
+        },
+        ...c.organs.map((o) => ({
+          experimentId,
+          method: request.method,
+          seed: request.seed,
+          caseId: c.caseId,
+          organ: o.organ,
+          value: o.score,
+          slices: o.slices ?? null,
+        })),
+      ]);
+      insertScores(tx, rows);
+    },
+  };
+}
+
+// Dice and NSD of predicted test masks, in a child process; rows recorded with the job.
+export function evaluateJob(
+  experimentId: number,
+  spec: JobSpec & { method: string; seed: number; budget: number },
+  request: Omit<EvaluateJobRequest, 'kind' | 'result'>,
+): ExperimentJob<EvaluateJobResult> {
+  return {
+    spec,
+    pool: 'node',
+    label: spec.key,
+    work: (dir, signal) =>
+      runChild(
+        dir,
+        signal,
+        { ...request, kind: 'evaluate', result: join(dir, 'result.json') },
+        EvaluateJobResult,
+      ),
+    record(tx, output) {
+      insertMetrics(
+        tx,
+        output.rows.map((r) => ({
+          experimentId,
+          method: spec.method,
+          seed: spec.seed,
+          budget: spec.budget,
+          ...r,
+        })),
+      );
+    },
+  };
+}
+
+async function runChild<T>(
+  dir: string,
+  signal: AbortSignal,
+  request: { result: string; kind: string } & Record<string, unknown>,
+  schema: z.ZodType<T>,
+): Promise<WorkOutcome<T>> {
+  const requestPath = join(dir, 'request.json');
+  await writeFile(requestPath, JSON.stringify(request, null, 2));
+  const logPath = join(dir, 'job.log');
+  const run = await runProcess({
+    argv: [process.execPath, sentinelEntry, 'job', '--request', requestPath],
+    logPath,
+    signal,
+    outputs: [dir],
+  });
+  if (!run.ok)
+    return {
+      ok: false,
+      reason: run.reason,
+      message: run.message,
+      cost: run.cost,
+      logPath,
+      logTail: run.logTail,
+      ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
+    };
+  const parsed = schema.safeParse(JSON.parse(await readFile(request.result, 'utf8')));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      reason: 'bad-result',
+      message: `job result ${request.result} is malformed`,
+      cost: run.cost,
+      logPath,
+    };
+  }
+  return { ok: true, output: parsed.data, cost: run.cost, logPath };
+}

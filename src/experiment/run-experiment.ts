@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getStrategy } from '../../strategies/registry.js';
+import { recordCases } from '../db/cases.js';
+import { setExperimentStatus, upsertExperiment } from '../db/experiments.js';
+import { closeDatabase, openDatabase } from '../db/open-database.js';
+import { RUN_DATABASE_FILE } from '../db/run-database.js';
+import { acquireRunLock } from '../db/run-lock.js';
+import { packageVersion } from '../package-root.js';
+import type { ExperimentDataset } from './dataset.js';
+import type { ExperimentSettings } from './experiment-settings.js';
+import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
+import { createProgress } from './progress.js';
+
+// What a finished (or stopped) run left behind.
+export interface ExperimentOutcome {
+  experimentId: number;
+  databasePath: string;
+  failedJobs: { key: string; message: string; logPath: string }[];
+  skippedJobs: string[];
+  worklists: string[];
+}
+
+// Runs (or resumes) an AL or SSL experiment: M0, pseudo labels, scores, selections,
+// fine-tuning and evaluation, each job recorded in the run's SQLite database as it finishes.
+export async function runExperiment(
+  settings: ExperimentSettings,
+  dataset: ExperimentDataset,
+  modelHashes: Record<string, string>,
+  signal: AbortSignal,
+): Promise<ExperimentOutcome> {
+  await mkdir(settings.runDir, { recursive: true });
+  const databasePath = join(settings.runDir, RUN_DATABASE_FILE);
+  const db = openDatabase(databasePath);
+  const lock = acquireRunLock(db);
+  try {
+    const { experiment } = upsertExperiment(
+      db,
+      {
+        name: settings.name,
+        kind: settings.kind,
+        config: settings.recordedConfig,
+        configHash: settings.configHash,
+        codeVersion: packageVersion,
+        modelHashes,
+        engineName: settings.engine.name,
+      },
+      { force: settings.force },
+    );
+    recordCases(db, experiment.id, [
+      ...dataset.labeled.map((c) => ({
+        caseId: c.id,
+        role: 'labeled' as const,
+        imagePath: c.image,
+        labelPath: c.label,
+      })),
+      ...dataset.pool.map((c) => ({
+        caseId: c.id,
+        role: 'pool' as const,
+        imagePath: c.image,
+        labelPath: c.label,
+      })),
+      ...dataset.test.map((c) => ({
+        caseId: c.id,
+        role: 'test' as const,
+        imagePath: c.image,
+        labelPath: c.label,
+      })),
+    ]);
+    for (const method of settings.methods) getStrategy(method);
+    const plan: ExperimentPlan = planExperiment(settings, dataset, experiment.id);
+    const progress = createProgress(plan.totalJobs);
+    const outcome = await plan.run({
+      db,
+      experimentId: experiment.id,
+      runDir: settings.runDir,
+      concurrency: settings.concurrency,
+      maxAttempts: settings.maxAttempts,
+      signal,
+      progress,
+    });
+    progress.done();
+    const status = signal.aborted ? 'stopped' : outcome.failedJobs.length > 0 ? 'failed' : 'done';
+    setExperimentStatus(db, experiment.id, status);
+    return { experimentId: experiment.id, databasePath, ...outcome };
+  } finally {
+    lock.release();
+    closeDatabase(db);
+  }
+}

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CASE_LEVEL_ORGAN } from '../db/schema.js';
+import { listScores } from '../db/scores.js';
+import { listSelections } from '../db/selections.js';
+import type { Db } from '../db/types.js';
+import type { ExperimentDataset } from './dataset.js';
+import type { ExperimentSettings } from './experiment-settings.js';
+
+// For real annotators (al-run --export-worklist): per method, the cases to revise at the largest
+// budget (first seed), worst first, each with its organs' scores (worst organ first), image path.
+export async function writeWorklists(
+  db: Db,
+  experimentId: number,
+  s: ExperimentSettings,
+  data: ExperimentDataset,
+): Promise<string[]> {
+  const seed = s.seeds[0] ?? 0;
+  const budget = Math.max(...s.budgets);
+  const images = new Map(data.pool.map((c) => [c.id, c.image]));
+  const written: string[] = [];
+  for (const method of s.methods) {
+    const picked = listSelections(db, experimentId, { method, seed, budget });
+    if (picked.length === 0) continue;
+    const organRows = listScores(db, experimentId, { method }).filter(
+      (r) => r.organ !== CASE_LEVEL_ORGAN,
+    );
+    const lines = picked.map((p) => {
+      const organs = organRows
+        .filter(
+          (r) =>
+            r.caseId === p.caseId &&
+            r.value !== null &&
+            (r.seed === seed || !organRows.some((o) => o.seed === seed)),
+        )
+        .sort((a, b) => (a.value as number) - (b.value as number))
+        .slice(0, 5)
+        .map((r) => `${r.organ}=${(r.value as number).toFixed(3)}`)
+        .join(' ');
+      return [
+        p.rank,
+        p.caseId,
+        p.score === null ? '' : p.score.toFixed(4),
+        `"${organs}"`,
+        images.get(p.caseId) ?? '',
+      ].join(',');
+    });
+    const path = join(s.runDir, `worklist-${method}.csv`);
+    await writeFile(path, `${['rank,case,score,worst_organs,image', ...lines].join('\n')}\n`);
+    written.push(path);
+  }
+  return written;
+}
