@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../../errors.js';
 import type { FeatureConfig } from './features.js';
 import type { Mlp } from './mlp.js';
+import type { OrganRegion } from './organ-region.js';
 
 // The reference engine's checkpoint: one JSON file holding the network (weights as base64 of
 // little-endian float32), the feature settings and normalisation, the class map, and the class
@@ -19,7 +20,8 @@ const CheckpointFile = z.object({
   names: z.array(z.string()),
   features: z.object({
     scalesMm: z.array(z.number()),
-    clip: z.tuple([z.number(), z.number()]),
+    wideWindow: z.tuple([z.number(), z.number()]),
+    softWindow: z.tuple([z.number(), z.number()]),
     bodyThreshold: z.number(),
   }),
   normalization: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
@@ -34,7 +36,12 @@ const CheckpointFile = z.object({
       }),
     ),
   }),
-  // Class frequencies among body voxels of the training labels, and in the training samples.
+  // Body-relative position box that held every labelled training voxel.
+  region: z.object({
+    lo: z.tuple([z.number(), z.number(), z.number()]),
+    hi: z.tuple([z.number(), z.number(), z.number()]),
+  }),
+  // Class frequencies among all voxels of the training labels, and in the training samples.
   priors: z.object({ data: z.array(z.number()), sampling: z.array(z.number()) }),
   training: z.record(z.string(), z.unknown()),
 });
@@ -47,6 +54,7 @@ export interface Checkpoint {
   features: FeatureConfig;
   normalization: { mean: number[]; std: number[] };
   mlp: Mlp;
+  region: OrganRegion;
   priors: { data: number[]; sampling: number[] };
   training: Record<string, unknown>;
 }
@@ -70,6 +78,7 @@ export function serializeCheckpoint(checkpoint: Checkpoint): string {
         biases: encodeFloats(layer.biases),
       })),
     },
+    region: rest.region,
     priors: rest.priors,
     training: rest.training,
   };
@@ -107,6 +116,7 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
     features: parsed.features,
     normalization: parsed.normalization,
     mlp: { layers, dropout: parsed.network.dropout },
+    region: parsed.region,
     priors: parsed.priors,
     training: parsed.training,
   };

@@ -58,3 +58,47 @@ export function applyDense(
     }
   }
 }
+
+// Adds the gradients of a layer's weights and biases for `rows` rows: gw += grad^T src and
+// gb += column sums of grad (grad: rows x outSize, src: rows x inSize). Rows go four at a time.
+export function accumulateDenseGradients(
+  layer: DenseLayer,
+  grad: Float32Array,
+  src: Float32Array,
+  rows: number,
+  gw: Float32Array,
+  gb: Float32Array,
+): void {
+  const { inSize: n, outSize: m } = layer;
+  for (let o = 0; o < m; o++) {
+    const w0 = o * n;
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const g0 = grad[r * m + o]!;
+      const g1 = grad[(r + 1) * m + o]!;
+      const g2 = grad[(r + 2) * m + o]!;
+      const g3 = grad[(r + 3) * m + o]!;
+      gb[o]! += g0 + g1 + g2 + g3;
+      if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+      const x0 = r * n;
+      for (let i = 0; i < n; i++) {
+        gw[w0 + i]! +=
+          g0 * src[x0 + i]! + g1 * src[x0 + n + i]! + g2 * src[x0 + 2 * n + i]! + g3 * src[x0 + 3 * n + i]!;
+      }
+    }
+    for (; r < rows; r++) {
+      const g = grad[r * m + o]!;
+      gb[o]! += g;
+      for (let i = 0; i < n; i++) gw[w0 + i]! += g * src[r * n + i]!;
+    }
+  }
+}
+
+// The layer seen backwards: weights transposed ([in][out]) and zero biases, so that
+// applyDense(transposed, grad, ...) gives the gradient with respect to the layer's input.
+export function transposedLayer(layer: DenseLayer): DenseLayer {
+  const { inSize: n, outSize: m, weights } = layer;
+  const transposed = new Float32Array(weights.length);
+  for (let o = 0; o < m; o++) for (let i = 0; i < n; i++) transposed[i * m + o] = weights[o * n + i]!;
+  return { inSize: m, outSize: n, weights: transposed, biases: new Float32Array(n) };
+}

@@ -1,15 +1,17 @@
 import { boxMean3d } from './box-filter.js';
 
 // Per-voxel features of a CT image, computed the same way at training and prediction time:
-// the clipped intensity, box-smoothed intensities at several scales, local standard deviations,
-// the gradient magnitude, and the voxel's position in the body's bounding box (RAS order).
+// the intensity in a wide and a soft-tissue window, soft-tissue box means and local standard
+// deviations at several scales, wide-window context at the two largest scales, the gradient
+// magnitude, and the voxel's position in the body's bounding box (RAS order).
 
 // The settings that fix the feature set; stored in the checkpoint so prediction matches.
 export interface FeatureConfig {
   // Box radii in mm (converted to voxels per axis with the image's spacing, at least 1).
   scalesMm: number[];
-  // Intensities are clipped to this window (HU) before anything else.
-  clip: [number, number];
+  // The wide window (air to bone) and the soft-tissue window (HU), applied by clipping.
+  wideWindow: [number, number];
+  softWindow: [number, number];
   // Voxels brighter than this (after light smoothing) count as body.
   bodyThreshold: number;
 }
@@ -21,58 +23,75 @@ export interface ImageGeometry {
   affine: number[][];
 }
 
-// A voxel-major feature matrix: feature f of voxel v is data[v * count + f].
-export interface FeatureMatrix {
+// The features of one image, one column (a value per voxel) per feature; the last three
+// columns are the body-relative position.
+export interface FeatureColumns {
   count: number;
   voxels: number;
-  data: Float32Array;
+  columns: Float32Array[];
 }
 
 // How many features a config produces.
 export function featureCount(config: FeatureConfig): number {
-  return 1 + config.scalesMm.length * 2 + 1 + 3;
+  return 2 + config.scalesMm.length * 2 + Math.min(2, config.scalesMm.length) + 1 + 3;
 }
 
-// Computes the feature matrix of one image.
+// Computes the feature columns of one image.
 export function computeFeatures(
   image: ArrayLike<number>,
   geometry: ImageGeometry,
   config: FeatureConfig,
-): FeatureMatrix {
+): FeatureColumns {
   const { dims, spacing } = geometry;
   const voxels = dims[0] * dims[1] * dims[2];
-  const [lo, hi] = config.clip;
-  const clipped = new Float32Array(voxels);
-  const squared = new Float32Array(voxels);
-  for (let v = 0; v < voxels; v++) {
-    const value = image[v]!;
-    const c = value < lo ? lo : value > hi ? hi : value;
-    clipped[v] = c;
-    squared[v] = c * c;
-  }
-  const count = featureCount(config);
-  const data = new Float32Array(voxels * count);
-  let f = 0;
-  const put = (column: ArrayLike<number>): void => {
-    for (let v = 0, o = f; v < voxels; v++, o += count) data[o] = column[v]!;
-    f++;
-  };
-  put(clipped);
+  const wide = clipTo(image, voxels, config.wideWindow);
+  const soft = clipTo(image, voxels, config.softWindow);
+  const softSquared = soft.map((c) => c * c);
+  const columns: Float32Array[] = [wide, soft];
   for (const mm of config.scalesMm) {
     const radius = radiusInVoxels(mm, spacing);
-    const mean = boxMean3d(clipped, dims, radius);
-    const meanSq = boxMean3d(squared, dims, radius);
-    put(mean);
+    const mean = boxMean3d(soft, dims, radius);
+    const std = boxMean3d(softSquared, dims, radius);
     for (let v = 0; v < voxels; v++) {
-      const variance = meanSq[v]! - mean[v]! * mean[v]!;
-      meanSq[v] = variance > 0 ? Math.sqrt(variance) : 0;
+      const variance = std[v]! - mean[v]! * mean[v]!;
+      std[v] = variance > 0 ? Math.sqrt(variance) : 0;
     }
-    put(meanSq);
+    columns.push(mean, std);
   }
-  const fine = boxMean3d(clipped, dims, radiusInVoxels(config.scalesMm[0] ?? 1, spacing));
-  put(gradientMagnitude(fine, dims, spacing));
-  for (const column of positionColumns(fine, geometry, config.bodyThreshold)) put(column);
-  return { count, voxels, data };
+  for (const mm of config.scalesMm.slice(-2)) {
+    columns.push(boxMean3d(wide, dims, radiusInVoxels(mm, spacing)));
+  }
+  const finest = radiusInVoxels(config.scalesMm[0] ?? 1, spacing);
+  columns.push(gradientMagnitude(boxMean3d(soft, dims, finest), dims, spacing));
+  const body = boxMean3d(wide, dims, finest);
+  columns.push(...positionColumns(body, geometry, config.bodyThreshold));
+  return { count: columns.length, voxels, columns };
+}
+
+// Copies the feature rows of `indices` into `out` (row-major, count values per row), starting
+// at row `outRow`.
+export function gatherRows(
+  features: FeatureColumns,
+  indices: ArrayLike<number>,
+  out: Float32Array,
+  outRow = 0,
+): void {
+  const { count, columns } = features;
+  for (let f = 0; f < count; f++) {
+    const column = columns[f]!;
+    for (let r = 0, o = outRow * count + f; r < indices.length; r++, o += count) {
+      out[o] = column[indices[r]!]!;
+    }
+  }
+}
+
+function clipTo(image: ArrayLike<number>, voxels: number, [lo, hi]: [number, number]): Float32Array {
+  const out = new Float32Array(voxels);
+  for (let v = 0; v < voxels; v++) {
+    const value = image[v]!;
+    out[v] = value < lo ? lo : value > hi ? hi : value;
+  }
+  return out;
 }
 
 function radiusInVoxels(mm: number, spacing: [number, number, number]): [number, number, number] {

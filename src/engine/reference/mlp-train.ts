@@ -1,10 +1,11 @@
+import { accumulateDenseGradients, applyDense, transposedLayer } from './dense-kernel.js';
 import type { Mlp } from './mlp.js';
 import type { Rng } from './prng.js';
 
-// Training of the engine's network: one mini-batch of softmax cross-entropy with dropout on the
+// Training of the engine's network: softmax cross-entropy on a mini-batch with dropout on the
 // last hidden layer, back-propagation, and an Adam update. Plain Float32Array math.
 
-// Adam's moment estimates, one pair of arrays per layer parameter array.
+// Adam's moment estimates, one pair of arrays per parameter array (weights, biases, per layer).
 export interface AdamState {
   step: number;
   m: Float32Array[];
@@ -29,14 +30,9 @@ export interface Batch {
   rows: number;
 }
 
-// One training step on a batch; returns the batch's mean cross-entropy (before the update).
-export function trainStep(
-  mlp: Mlp,
-  adam: AdamState,
-  batch: Batch,
-  learningRate: number,
-  rng: Rng,
-): number {
+// The mean cross-entropy of a batch and its gradients, in the order of the network's parameter
+// arrays (layer 0 weights, layer 0 biases, layer 1 weights, ...). Dropout masks come from `rng`.
+export function lossGradients(mlp: Mlp, batch: Batch, rng: Rng): { loss: number; grads: Float32Array[] } {
   const { layers, dropout } = mlp;
   const { rows, inputs, targets } = batch;
   const count = layers.length;
@@ -44,17 +40,8 @@ export function trainStep(
   const acts: Float32Array[] = [inputs];
   let masks = new Float32Array(0);
   for (let l = 0; l < count; l++) {
-    const { inSize, outSize, weights, biases } = layers[l]!;
-    const src = acts[l]!;
-    const dst = new Float32Array(rows * outSize);
-    const hidden = l < count - 1;
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0, w = 0; o < outSize; o++) {
-        let s = biases[o]!;
-        for (let i = 0; i < inSize; i++, w++) s += weights[w]! * src[r * inSize + i]!;
-        dst[r * outSize + o] = hidden && s < 0 ? 0 : s;
-      }
-    }
+    const dst = new Float32Array(rows * layers[l]!.outSize);
+    applyDense(layers[l]!, acts[l]!, 0, rows, dst, 0, l < count - 1);
     if (l === count - 2 && dropout > 0) {
       masks = new Float32Array(dst.length);
       const keep = 1 - dropout;
@@ -65,85 +52,69 @@ export function trainStep(
     }
     acts.push(dst);
   }
-  // Softmax and the gradient of the mean cross-entropy with respect to the logits.
-  const classes = layers[count - 1]!.outSize;
-  const grad = acts[count]!;
+  const { loss, grad } = softmaxCrossEntropy(acts[count]!, targets, rows);
+  const grads: Float32Array[] = new Array(count * 2);
+  let upstream = grad;
+  for (let l = count - 1; l >= 0; l--) {
+    const layer = layers[l]!;
+    const src = acts[l]!;
+    const gw = new Float32Array(layer.weights.length);
+    const gb = new Float32Array(layer.outSize);
+    accumulateDenseGradients(layer, upstream, src, rows, gw, gb);
+    grads[l * 2] = gw;
+    grads[l * 2 + 1] = gb;
+    if (l === 0) break;
+    const gin = new Float32Array(rows * layer.inSize);
+    applyDense(transposedLayer(layer), upstream, 0, rows, gin, 0, false);
+    // Through the dropout mask (input of the output layer) and the ReLU that made `src`.
+    const dropped = l === count - 1 && masks.length > 0;
+    for (let i = 0; i < gin.length; i++) {
+      if (src[i]! <= 0) gin[i] = 0;
+      else if (dropped) gin[i]! *= masks[i]!;
+    }
+    upstream = gin;
+  }
+  return { loss, grads };
+}
+
+// One training step on a batch; returns the batch's mean cross-entropy (before the update).
+export function trainStep(mlp: Mlp, adam: AdamState, batch: Batch, learningRate: number, rng: Rng): number {
+  const { loss, grads } = lossGradients(mlp, batch, rng);
+  adam.step++;
+  mlp.layers.forEach((layer, l) => {
+    adamUpdate(adam, l * 2, layer.weights, grads[l * 2]!, learningRate);
+    adamUpdate(adam, l * 2 + 1, layer.biases, grads[l * 2 + 1]!, learningRate);
+  });
+  return loss;
+}
+
+// Mean cross-entropy of logits (rows x classes) against targets; the gradient with respect to
+// the logits is written over a copy.
+function softmaxCrossEntropy(
+  logits: Float32Array,
+  targets: Uint8Array,
+  rows: number,
+): { loss: number; grad: Float32Array } {
+  const classes = logits.length / rows;
+  const grad = new Float32Array(logits.length);
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * classes;
     let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, grad[o + c]!);
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[o + c]!);
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(grad[o + c]! - max);
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c]! - max);
     const target = targets[r]!;
-    loss += -(grad[o + target]! - max - Math.log(sum));
+    loss += -(logits[o + target]! - max - Math.log(sum));
     for (let c = 0; c < classes; c++) {
-      const p = Math.exp(grad[o + c]! - max) / sum;
+      const p = Math.exp(logits[o + c]! - max) / sum;
       grad[o + c] = (p - (c === target ? 1 : 0)) / rows;
     }
   }
-  backward(mlp, adam, acts, masks, grad, rows, learningRate);
-  return loss / rows;
+  return { loss: loss / rows, grad };
 }
 
-function backward(
-  mlp: Mlp,
-  adam: AdamState,
-  acts: Float32Array[],
-  masks: Float32Array,
-  outputGrad: Float32Array,
-  rows: number,
-  learningRate: number,
-): void {
-  const { layers } = mlp;
-  const count = layers.length;
-  let grad = outputGrad;
-  const updates: { layer: number; gw: Float32Array; gb: Float32Array }[] = [];
-  for (let l = count - 1; l >= 0; l--) {
-    const { inSize, outSize, weights } = layers[l]!;
-    const src = acts[l]!;
-    const gw = new Float32Array(weights.length);
-    const gb = new Float32Array(outSize);
-    const gin = l > 0 ? new Float32Array(rows * inSize) : undefined;
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0, w = 0; o < outSize; o++) {
-        const g = grad[r * outSize + o]!;
-        gb[o]! += g;
-        if (g === 0) {
-          w += inSize;
-          continue;
-        }
-        for (let i = 0; i < inSize; i++, w++) {
-          gw[w]! += g * src[r * inSize + i]!;
-          if (gin) gin[r * inSize + i]! += g * weights[w]!;
-        }
-      }
-    }
-    if (gin) {
-      // Through the dropout mask (last hidden layer) and the ReLU of the layer below.
-      const dropped = l === count - 1 && masks.length > 0;
-      for (let i = 0; i < gin.length; i++) {
-        if (src[i]! <= 0) gin[i] = 0;
-        else if (dropped) gin[i]! *= masks[i]!;
-      }
-      grad = gin;
-    }
-    updates.push({ layer: l, gw, gb });
-  }
-  adam.step++;
-  for (const { layer, gw, gb } of updates) {
-    adamUpdate(adam, layer * 2, layers[layer]!.weights, gw, learningRate);
-    adamUpdate(adam, layer * 2 + 1, layers[layer]!.biases, gb, learningRate);
-  }
-}
-
-function adamUpdate(
-  adam: AdamState,
-  slot: number,
-  params: Float32Array,
-  grads: Float32Array,
-  learningRate: number,
-): void {
+function adamUpdate(adam: AdamState, slot: number, params: Float32Array, grads: Float32Array, learningRate: number): void {
   const beta1 = 0.9;
   const beta2 = 0.999;
   const m = adam.m[slot]!;

@@ -6,17 +6,17 @@ import { z } from 'zod';
 export const EngineParams = z
   .object({
     // Training: mini-batch updates of Adam.
-    steps: z.number().int().positive().default(1500),
+    steps: z.number().int().positive().default(3000),
     batchSize: z.number().int().positive().default(256),
     learningRate: z.number().positive().default(0.003),
     // Training: widths of the hidden layers (ignored when fine-tuning from a checkpoint).
-    hiddenUnits: z.array(z.number().int().positive()).min(1).default([32, 16]),
+    hiddenUnits: z.array(z.number().int().positive()).min(1).default([64, 32]),
     // Training: dropout rate on the last hidden layer, also used for Monte-Carlo sampling.
     dropout: z.number().min(0).max(0.9).default(0.2),
     // Training: voxels sampled per case, half spread over the classes present, half uniform.
     samplesPerCase: z.number().int().positive().default(3000),
     // Training: box-filter radii (mm) of the multi-scale features (ignored when fine-tuning).
-    scalesMm: z.array(z.number().positive()).min(1).default([2, 5, 10, 20]),
+    scalesMm: z.array(z.number().positive()).min(1).default([5, 10, 20, 40]),
     // Prediction: how far to undo the class-balanced sampling (0 = not at all, 1 = fully):
     // class scores are multiplied by (frequency in the data / frequency in the samples)^this.
     priorCorrection: z.number().min(0).max(1).default(0.5),

@@ -4,6 +4,7 @@ import { assertSameLabels, classOrder } from './class-map.js';
 import { type FeatureConfig, computeFeatures, featureCount } from './features.js';
 import { type Mlp, createMlp } from './mlp.js';
 import { type Batch, createAdam, trainStep } from './mlp-train.js';
+import { type OrganRegion, emptyRegion, extendRegion, unionRegion } from './organ-region.js';
 import { EngineParams } from './params.js';
 import { createRng } from './prng.js';
 import { readImage, readLabels } from './volume-io.js';
@@ -16,7 +17,11 @@ import {
 } from './voxel-sampling.js';
 
 // The feature window shared by every checkpoint trained from scratch (CT in HU).
-const CT_FEATURES: Omit<FeatureConfig, 'scalesMm'> = { clip: [-1000, 1500], bodyThreshold: -500 };
+const CT_FEATURES: Omit<FeatureConfig, 'scalesMm'> = {
+  wideWindow: [-1000, 1500],
+  softWindow: [-200, 300],
+  bodyThreshold: -500,
+};
 
 // Trains (or fine-tunes, from `request.init`) the per-voxel network on the request's cases and
 // returns the checkpoint; the caller writes it.
@@ -36,6 +41,7 @@ export async function trainReference(
     classes,
     request.cases.length * params.samplesPerCase,
   );
+  const region = emptyRegion();
   for (const item of request.cases) {
     const image = await readImage(item.image);
     const labels = await readLabels(item.label, image, item.image);
@@ -46,6 +52,7 @@ export async function trainReference(
     }
     const matrix = computeFeatures(image.data, image.geometry, features);
     sampleCase(set, matrix, classOf, params.samplesPerCase, rng);
+    extendRegion(region, matrix, classOf);
   }
   const normalization = init?.normalization ?? featureStatistics(set);
   normalizeRows(set.inputs, set.rows, normalization);
@@ -61,6 +68,7 @@ export async function trainReference(
     features,
     normalization,
     mlp,
+    region: init ? unionRegion(init.region, finalRegion(region)) : finalRegion(region),
     priors: { data: frequencies(set.dataCounts), sampling: frequencies(set.sampleCounts) },
     training: {
       steps: previousSteps + params.steps,
@@ -106,6 +114,11 @@ function fit(
     if (step >= steps - window) last += loss / window;
   }
   return { first, last };
+}
+
+// The region, or the whole body box when no labelled voxel was seen.
+function finalRegion(region: OrganRegion): OrganRegion {
+  return region.lo[0] <= region.hi[0] ? region : { lo: [0, 0, 0], hi: [1, 1, 1] };
 }
 
 function frequencies(counts: Float64Array): number[] {

@@ -1,4 +1,4 @@
-import type { FeatureMatrix } from './features.js';
+import { type FeatureColumns, gatherRows } from './features.js';
 import type { Rng } from './prng.js';
 
 // Class-balanced voxel sampling for training: from each case a fixed budget of voxels, half
@@ -33,7 +33,7 @@ export function createSampleSet(features: number, classes: number, capacity: num
 // Draws `budget` voxels of one case into the set; `classOf` holds each voxel's class index.
 export function sampleCase(
   set: SampleSet,
-  matrix: FeatureMatrix,
+  features: FeatureColumns,
   classOf: Uint8Array,
   budget: number,
   rng: Rng,
@@ -44,23 +44,19 @@ export function sampleCase(
     set.dataCounts[c]! += voxels.length;
   });
   const present = byClass.filter((voxels) => voxels.length > 0);
-  const balanced = Math.floor(budget / 2);
-  const perClass = Math.floor(balanced / present.length);
+  const perClass = Math.floor(Math.floor(budget / 2) / present.length);
+  const chosen = new Int32Array(budget);
+  let n = 0;
   for (const voxels of present) {
-    for (let i = 0; i < perClass; i++) addRow(set, matrix, classOf, voxels[rng.int(voxels.length)]!);
+    for (let i = 0; i < perClass; i++) chosen[n++] = voxels[rng.int(voxels.length)]!;
   }
-  for (let i = present.length * perClass; i < budget; i++) {
-    addRow(set, matrix, classOf, rng.int(classOf.length));
+  while (n < budget) chosen[n++] = rng.int(classOf.length);
+  gatherRows(features, chosen, set.inputs, set.rows);
+  for (const voxel of chosen) {
+    const c = classOf[voxel]!;
+    set.targets[set.rows++] = c;
+    set.sampleCounts[c]! += 1;
   }
-}
-
-function addRow(set: SampleSet, matrix: FeatureMatrix, classOf: Uint8Array, voxel: number): void {
-  const f = set.features;
-  set.inputs.set(matrix.data.subarray(voxel * f, voxel * f + f), set.rows * f);
-  const c = classOf[voxel]!;
-  set.targets[set.rows] = c;
-  set.sampleCounts[c]! += 1;
-  set.rows++;
 }
 
 // Per-feature mean and standard deviation over the set's rows.
