@@ -112,9 +112,10 @@ export function writeSliceInput(
   for (let r = 0; r < height; r++) {
     const src = base + (crop.r0 + r) * nx + crop.c0;
     const row = r * width;
-    for (let c = 0; c < width; c++) {
-      const v = data[src + c] as number;
-      pixels[row + c] = (label === undefined ? v > 0 : v === label) ? 1 : 0;
+    if (label === undefined) {
+      for (let c = 0; c < width; c++) pixels[row + c] = (data[src + c] as number) > 0 ? 1 : 0;
+    } else {
+      for (let c = 0; c < width; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
     }
   }
   resizeBilinearF(pixels, plan, resized, workspace.scratch);

@@ -5,11 +5,17 @@ import type { QsBundle } from './bundle.js';
 // The ONNX Runtime session of a QS bundle: inputs `image` [N, 2, S, S] and `embedding` [N, E],
 // output `dice` [N, 1].
 
-// Session settings; the defaults are the ones measured fastest on CPU (bench/qs-throughput).
+// Session settings. The defaults were measured fastest on the 2-core shared CPU this project
+// is built on (resnet18@128 and resnet50@256, batches of 16-32): full graph optimisation
+// (conv + BatchNorm fusion; 'basic' was 25-40% slower), sequential execution ('parallel' was
+// slower), ONNX Runtime's default thread count, and worker threads that sleep instead of
+// spinning between ops (spinning lost 10-25% when other processes share the cores).
 export interface QsSessionOptions {
   // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
   threads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  // Let idle intra-op threads spin (lower latency on an otherwise idle machine).
+  spinning?: boolean;
 }
 
 // A QS network ready to score batches of preprocessed slices.
@@ -28,6 +34,7 @@ export function sessionOptions(options: QsSessionOptions = {}): ort.InferenceSes
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+    extra: { session: { intra_op: { allow_spinning: options.spinning === true ? '1' : '0' } } },
   };
 }
 

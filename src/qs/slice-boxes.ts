@@ -32,7 +32,10 @@ export function findSliceBoxes(data: VoxelArray, dims: readonly number[], label?
   const [nx, ny, nz] = sliceShape(dims);
   const boxes: SliceBox[] = [];
   const plane = nx * ny;
+  // Per-organ uint8 masks are mostly zeros: whole empty slices are skipped 4 bytes at a time.
+  const bytes = label === undefined && data instanceof Uint8Array ? data : undefined;
   for (let k = 0; k < nz; k++) {
+    if (bytes !== undefined && isZero(bytes, k * plane, (k + 1) * plane)) continue;
     let rmin = ny;
     let rmax = -1;
     let cmin = nx;
@@ -58,6 +61,21 @@ export function findSliceBoxes(data: VoxelArray, dims: readonly number[], label?
     if (rmax >= 0) boxes.push({ k, rmin, rmax, cmin, cmax });
   }
   return boxes;
+}
+
+// Whether bytes[start, end) are all 0, read as 32-bit words where aligned.
+function isZero(bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  const headEnd = Math.min(end, start + ((4 - ((bytes.byteOffset + start) & 3)) & 3));
+  for (; i < headEnd; i++) if (bytes[i] !== 0) return false;
+  const words = Math.floor((end - i) / 4);
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let w = 0; w < words; w++) if (view[w] !== 0) return false;
+    i += words * 4;
+  }
+  for (; i < end; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 // The bounding boxes of every non-zero label of a label map in one pass: label -> boxes

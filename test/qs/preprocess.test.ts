@@ -93,6 +93,12 @@ test('slice boxes: per-organ mask (> 0) and label map (== label) agree with a br
     return boxes;
   };
   assert.deepEqual(findSliceBoxes(data, [nx, ny, nz]), brute((v) => v > 0));
+  // uint8 masks take the word-at-a-time path for empty slices, also at an unaligned offset.
+  for (const shift of [0, 1, 3]) {
+    const bytes = new Uint8Array(data.length + shift).subarray(shift);
+    bytes.set(data);
+    assert.deepEqual(findSliceBoxes(bytes, [nx, ny, nz]), brute((v) => v > 0), `offset ${shift}`);
+  }
   const all = findLabelSliceBoxes(data, [nx, ny, nz]);
   assert.deepEqual([...all.keys()].sort(), [1, 2, 3]);
   for (const label of [1, 2, 3]) {

@@ -1,0 +1,71 @@
+"""The Python reference QS path (torch + Pillow) timed for bench/qs-throughput.ts.
+
+  /usr/bin/python3 bench/qs-reference-path.py --bundle DIR --checkpoint FILE --image CT
+      --segmentations DIR [--organs a,b] [--repeat R]
+
+Runs the loop of tools/qs/reference_inference.py (read the CT, then per organ: read its mask,
+preprocess, run torch) with that tool's own functions, and prints JSON with the wall and CPU
+seconds of that loop (model loading excluded, as the TypeScript side excludes session
+creation), the slice count and the per-organ scores of the last repeat.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools", "qs"))
+
+from bundle import find_class, read_manifest  # noqa: E402
+from checkpoint import load_network  # noqa: E402
+from preprocess import read_volume  # noqa: E402
+from reference_inference import iter_segmentation_masks, score_organ  # noqa: E402
+
+
+def run_once(model, manifest, args, wanted):
+    timing = {"loadSeconds": 0.0, "preprocessSeconds": 0.0, "inferenceSeconds": 0.0, "slices": 0}
+    ct = read_volume(args.image)
+    scores = {}
+    for organ, read_mask in iter_segmentation_masks(args.segmentations):
+        if wanted is not None and organ not in wanted:
+            continue
+        entry = find_class(manifest, organ)
+        if entry is None:
+            scores[organ] = None
+            continue
+        scores[organ] = score_organ(model, ct, read_mask(), entry, manifest, timing)["score"]
+    return timing["slices"], scores
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ("--bundle", "--checkpoint", "--image", "--segmentations"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--organs", default=None)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    manifest = read_manifest(args.bundle)
+    model = load_network(args.checkpoint, manifest["backbone"], manifest["embeddingSize"])
+    wanted = set(args.organs.split(",")) if args.organs else None
+    wall = time.perf_counter()
+    cpu = time.process_time()
+    slices = 0
+    scores = {}
+    for _ in range(args.repeat):
+        n, scores = run_once(model, manifest, args, wanted)
+        slices += n
+    print(json.dumps({
+        "wallSeconds": time.perf_counter() - wall,
+        "cpuSeconds": time.process_time() - cpu,
+        "slices": slices,
+        "threads": torch.get_num_threads(),
+        "scores": scores,
+    }))
+
+
+if __name__ == "__main__":
+    main()
