@@ -1,0 +1,68 @@
+"""The predict action: sliding-window inference with softmax; writes the mask, the
+probabilities when asked and T Monte-Carlo-dropout samples when asked, all on each input's grid."""
+
+import os
+
+import torch
+
+from .checkpoint import load_checkpoint
+from .class_map import assert_same_classes, channel_to_label, class_labels
+from .contract import EngineError, file_stems
+from .networks import build_network, set_mc_dropout
+from .nifti_io import load_image, write_mask, write_probabilities
+from .preprocessing import Grid, prepare_image, restore_outputs
+from .runtime import derived_seed, setup_runtime
+from .sliding_window import sliding_window_logits
+
+
+def predict(request, params):
+    """Predicts every case; returns the response's outputs."""
+    device = setup_runtime(params, request["seed"])
+    checkpoint = load_checkpoint(request["checkpoint"])
+    assert_same_classes(checkpoint["classes"], request["classes"], request["checkpoint"])
+    model = build_network(checkpoint["network"])
+    model.load_state_dict(checkpoint["stateDict"])
+    model.to(device).eval()
+    preprocessing = checkpoint["preprocessing"]
+    to_label = channel_to_label(class_labels(request["classes"]))
+    save = request["save"]
+    try:
+        os.makedirs(request["outputDir"], exist_ok=True)
+    except OSError as error:
+        raise EngineError(f"cannot create output folder {request['outputDir']}: {error.strerror}") from None
+    extension = ".nii.gz" if params["compress"] else ".nii"
+    stems = file_stems([case["id"] for case in request["cases"]])
+
+    def probabilities_of(image_tensor):
+        logits = sliding_window_logits(
+            model, image_tensor, preprocessing["patchSize"], params["overlap"], params["blending"],
+            params["windowBatchSize"], len(to_label),
+        )
+        return torch.softmax(logits, dim=0)
+
+    outputs = []
+    for case, stem in zip(request["cases"], stems):
+        image, data = load_image(case["image"])
+        grid = Grid(image, preprocessing["spacing"])
+        tensor = torch.from_numpy(prepare_image(data, grid, preprocessing["huWindow"])).to(device)
+        base = os.path.join(request["outputDir"], stem)
+        model.eval()
+        channels, probabilities = restore_outputs(probabilities_of(tensor), grid, save["probabilities"])
+        output = {"id": case["id"], "mask": f"{base}_mask{extension}"}
+        write_mask(output["mask"], to_label[channels], image)
+        if save["probabilities"]:
+            output["probabilities"] = f"{base}_probabilities{extension}"
+            write_probabilities(output["probabilities"], probabilities, image, save["probabilityType"])
+        del probabilities
+        if save["mcSamples"] > 0:
+            output["mcSamples"] = []
+            set_mc_dropout(model)
+            for sample in range(save["mcSamples"]):
+                torch.manual_seed(derived_seed(request["seed"], case["id"], sample))
+                _, probabilities = restore_outputs(probabilities_of(tensor), grid, True)
+                path = f"{base}_mc{sample:02d}{extension}"
+                write_probabilities(path, probabilities, image, save["probabilityType"])
+                output["mcSamples"].append(path)
+            model.eval()
+        outputs.append(output)
+    return outputs
