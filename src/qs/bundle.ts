@@ -10,7 +10,10 @@ import type { PreprocessParams } from './preprocess.js';
 
 export const BUNDLE_FORMAT = 'sentinel-qs-bundle/1';
 
-const MeanStd = z.object({ mean: z.number(), std: z.number().refine((v) => v !== 0, 'must not be 0') });
+const MeanStd = z.object({
+  mean: z.number(),
+  std: z.number().refine((v) => v !== 0, 'must not be 0'),
+});
 
 // The manifest schema, field by field as docs/qs-bundle.md describes it.
 export const QsManifest = z
@@ -25,7 +28,9 @@ export const QsManifest = z
       .optional(),
     inputSize: z.number().int().positive(),
     embeddingSize: z.number().int().positive(),
-    huWindow: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'lo must be below hi'),
+    huWindow: z
+      .tuple([z.number(), z.number()])
+      .refine(([lo, hi]) => lo < hi, 'lo must be below hi'),
     normalisation: z.object({ ct: MeanStd, mask: MeanStd }),
     cropMargin: z.number().int().nonnegative(),
     slicesPerOrgan: z.number().int().positive(),
@@ -55,14 +60,20 @@ export const QsManifest = z
           message: `has ${c.embedding.length} values, embeddingSize is ${m.embeddingSize}`,
         });
       }
-      if (labels.has(c.label)) ctx.addIssue({ code: 'custom', path: ['classes', i, 'label'], message: 'duplicate label' });
-      if (keys.has(c.key)) ctx.addIssue({ code: 'custom', path: ['classes', i, 'key'], message: 'duplicate key' });
+      if (labels.has(c.label))
+        ctx.addIssue({ code: 'custom', path: ['classes', i, 'label'], message: 'duplicate label' });
+      if (keys.has(c.key))
+        ctx.addIssue({ code: 'custom', path: ['classes', i, 'key'], message: 'duplicate key' });
       labels.add(c.label);
       keys.add(c.key);
     });
     for (const [alias, label] of Object.entries(m.aliases)) {
       if (!labels.has(label)) {
-        ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: `label ${label} is not in classes` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aliases', alias],
+          message: `label ${label} is not in classes`,
+        });
       }
     }
   });
@@ -96,13 +107,19 @@ export function normaliseOrganName(name: string): string {
 function formatIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`,
+    )
     .join('; ');
 }
 
 // Reads and validates DIR/manifest.json, checks model.onnx exists (and its SHA-256 when the
 // manifest records one, unless `verifyModel` is false).
-export async function loadBundle(dir: string, options: { verifyModel?: boolean } = {}): Promise<QsBundle> {
+export async function loadBundle(
+  dir: string,
+  options: { verifyModel?: boolean } = {},
+): Promise<QsBundle> {
   const root = path.resolve(dir);
   const manifestPath = path.join(root, 'manifest.json');
   const hint = 'A QS bundle is a folder with model.onnx and manifest.json (docs/qs-bundle.md).';
@@ -116,11 +133,16 @@ export async function loadBundle(dir: string, options: { verifyModel?: boolean }
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new UserError(`QS bundle: ${manifestPath} is not valid JSON (${(cause as Error).message})`, { hint });
+    throw new UserError(
+      `QS bundle: ${manifestPath} is not valid JSON (${(cause as Error).message})`,
+      { hint },
+    );
   }
   const parsed = QsManifest.safeParse(json);
   if (!parsed.success) {
-    throw new UserError(`QS bundle: ${manifestPath} is malformed: ${formatIssues(parsed.error)}`, { hint });
+    throw new UserError(`QS bundle: ${manifestPath} is malformed: ${formatIssues(parsed.error)}`, {
+      hint,
+    });
   }
   const manifest = parsed.data;
   const modelPath = path.join(root, manifest.modelFile);
@@ -128,7 +150,10 @@ export async function loadBundle(dir: string, options: { verifyModel?: boolean }
   try {
     model = await readFile(modelPath);
   } catch (cause) {
-    throw new UserError(`QS bundle: cannot read ${modelPath} (manifest field modelFile)`, { hint, cause });
+    throw new UserError(`QS bundle: cannot read ${modelPath} (manifest field modelFile)`, {
+      hint,
+      cause,
+    });
   }
   if (manifest.modelSha256 !== undefined && options.verifyModel !== false) {
     const actual = createHash('sha256').update(model).digest('hex');
@@ -145,7 +170,12 @@ function makeBundle(dir: string, modelPath: string, manifest: QsManifest): QsBun
   const classes = new Map<number, QsClass>();
   const byKey = new Map<string, QsClass>();
   for (const c of manifest.classes) {
-    const entry: QsClass = { label: c.label, name: c.name, key: c.key, embedding: Float32Array.from(c.embedding) };
+    const entry: QsClass = {
+      label: c.label,
+      name: c.name,
+      key: c.key,
+      embedding: Float32Array.from(c.embedding),
+    };
     classes.set(c.label, entry);
     byKey.set(c.key, entry);
   }

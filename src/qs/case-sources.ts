@@ -4,8 +4,8 @@ import { UserError } from '../errors.js';
 import { readLabelMap, readNifti } from '../volume/index.js';
 import type { Volume } from '../volume/types.js';
 import type { OrganMask } from './preprocess.js';
-import { findLabelSliceBoxes } from './slice-boxes.js';
 import type { QsCaseSource, QsOrganSource } from './slice-batches.js';
+import { findLabelSliceBoxes } from './slice-boxes.js';
 
 // The two input layouts QS scores: a CT with a folder of per-organ masks (TotalSegmentator),
 // or a CT with a label map and its class map. Masks of a folder are read one at a time, when
@@ -31,7 +31,10 @@ function checkSameDims(image: Volume, mask: Volume, imagePath: string, maskPath:
 
 // The organs of a TotalSegmentator-style folder: one mask per NIfTI file (voxel > 0), sorted
 // by file name; `only` keeps a subset of organ names.
-export async function listSegmentationFiles(dir: string, only?: ReadonlySet<string>): Promise<{ organ: string; file: string }[]> {
+export async function listSegmentationFiles(
+  dir: string,
+  only?: ReadonlySet<string>,
+): Promise<{ organ: string; file: string }[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -44,7 +47,8 @@ export async function listSegmentationFiles(dir: string, only?: ReadonlySet<stri
   const organs: { organ: string; file: string }[] = [];
   for (const name of names.sort()) {
     const organ = organNameOfFile(name);
-    if (organ !== undefined && (only === undefined || only.has(organ))) organs.push({ organ, file: path.join(dir, name) });
+    if (organ !== undefined && (only === undefined || only.has(organ)))
+      organs.push({ organ, file: path.join(dir, name) });
   }
   return organs;
 }
@@ -85,7 +89,12 @@ export async function caseFromLabelMap(
   const boxes = findLabelSliceBoxes(labels.data, labels.dims);
   const entries = Object.entries(classMap)
     .map(([key, name]) => [Number(key), name] as const)
-    .filter(([label, name]) => Number.isInteger(label) && label > 0 && (options.organs === undefined || options.organs.has(name)))
+    .filter(
+      ([label, name]) =>
+        Number.isInteger(label) &&
+        label > 0 &&
+        (options.organs === undefined || options.organs.has(name)),
+    )
     .sort((a, b) => a[0] - b[0]);
   const organs: QsOrganSource[] = entries.map(([label, name]) => ({
     name,

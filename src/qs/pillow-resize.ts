@@ -19,7 +19,12 @@ function bilinearFilter(x: number): number {
 }
 
 // Pillow's precompute_coeffs for the BILINEAR filter (support 1) over the box [in0, in1).
-export function precomputeCoefficients(inSize: number, outSize: number, in0 = 0, in1 = inSize): AxisCoefficients {
+export function precomputeCoefficients(
+  inSize: number,
+  outSize: number,
+  in0 = 0,
+  in1 = inSize,
+): AxisCoefficients {
   // Pillow passes the box as C floats and subtracts them as floats before widening.
   const scale = Math.fround(Math.fround(in1) - Math.fround(in0)) / outSize;
   const filterscale = scale < 1 ? 1 : scale;
@@ -63,7 +68,12 @@ export interface ResizePlan {
 }
 
 // Precomputes the coefficients of an inWidth x inHeight -> outWidth x outHeight resize.
-export function planResize(inWidth: number, inHeight: number, outWidth: number, outHeight: number): ResizePlan {
+export function planResize(
+  inWidth: number,
+  inHeight: number,
+  outWidth: number,
+  outHeight: number,
+): ResizePlan {
   return {
     inWidth,
     inHeight,
@@ -135,8 +145,10 @@ export function resizeBilinearF(
   scratch?: { buffer: Float32Array },
 ): Float32Array {
   const { inWidth, inHeight, outWidth, outHeight, horizontal, vertical } = plan;
-  if (src.length < inWidth * inHeight) throw new RangeError('resizeBilinearF: source smaller than its plan');
-  if (out.length < outWidth * outHeight) throw new RangeError('resizeBilinearF: output smaller than its plan');
+  if (src.length < inWidth * inHeight)
+    throw new RangeError('resizeBilinearF: source smaller than its plan');
+  if (out.length < outWidth * outHeight)
+    throw new RangeError('resizeBilinearF: output smaller than its plan');
   const needHorizontal = outWidth !== inWidth;
   const needVertical = outHeight !== inHeight;
   if (!needHorizontal && !needVertical) {
@@ -149,7 +161,8 @@ export function resizeBilinearF(
   }
   // The rows the vertical pass will read.
   const yFirst = vertical.bounds[0] as number;
-  const yLast = (vertical.bounds[outHeight * 2 - 2] as number) + (vertical.bounds[outHeight * 2 - 1] as number);
+  const yLast =
+    (vertical.bounds[outHeight * 2 - 2] as number) + (vertical.bounds[outHeight * 2 - 1] as number);
   const rows = yLast - yFirst;
   if (!needVertical) {
     resampleHorizontal(src, inWidth, yFirst, rows, outWidth, horizontal, out);

@@ -1,6 +1,6 @@
 import type { VoxelArray } from '../volume/types.js';
-import { planResize, type ResizePlan, resizeBilinearF } from './pillow-resize.js';
-import { type CropBounds, cropBounds, type SliceBox } from './slice-boxes.js';
+import { type ResizePlan, planResize, resizeBilinearF } from './pillow-resize.js';
+import { type CropBounds, type SliceBox, cropBounds } from './slice-boxes.js';
 
 // The official QS network input of one slice (QS-INFERENCE.md, steps 3-5): crop, HU window,
 // Pillow BILINEAR resize to S x S, normalisation. Parameters come from the bundle manifest.
@@ -124,7 +124,13 @@ export function writeSliceInput(
 }
 
 // dst[offset + i] = (src[i] - mean) / std, in float32 as the reference computes it.
-function normaliseInto(src: Float32Array, mean: number, std: number, dst: Float32Array, offset: number): void {
+function normaliseInto(
+  src: Float32Array,
+  mean: number,
+  std: number,
+  dst: Float32Array,
+  offset: number,
+): void {
   const m = Math.fround(mean);
   const s = Math.fround(std);
   for (let i = 0; i < src.length; i++) dst[offset + i] = Math.fround((src[i] as number) - m) / s;

@@ -1,6 +1,12 @@
 import type { QsBundle } from './bundle.js';
 import type { QsSession } from './session.js';
-import { type BatchOptions, buildSliceBatches, type CaseTally, type QsCaseSource } from './slice-batches.js';
+import {
+  type BatchOptions,
+  type CaseTally,
+  type NoScoreReason,
+  type QsCaseSource,
+  buildSliceBatches,
+} from './slice-batches.js';
 
 // Quality Sentinel scores of cases: every organ's slices through the network in batches
 // shared across organs and cases; organ score = mean of its slice outputs; case score = mean
@@ -14,7 +20,9 @@ export interface QsOrganScore {
   label: number | null;
   score: number | null;
   slices: number;
+  // Set with the score null: the human-readable warning and its machine-readable reason.
   warning?: string;
+  reason?: NoScoreReason;
 }
 
 // One case's QS results, organs in input order.
@@ -35,10 +43,12 @@ function finishCase(tally: CaseTally): QsCaseScore {
       score,
       slices: o.slices,
       ...(o.warning === undefined ? {} : { warning: o.warning }),
+      ...(o.reason === undefined ? {} : { reason: o.reason }),
     };
   });
   const scored = organs.filter((o) => o.score !== null);
-  const caseScore = scored.length > 0 ? scored.reduce((s, o) => s + (o.score as number), 0) / scored.length : null;
+  const caseScore =
+    scored.length > 0 ? scored.reduce((s, o) => s + (o.score as number), 0) / scored.length : null;
   return { caseId: tally.caseId, organs, caseScore };
 }
 

@@ -28,7 +28,9 @@ export interface QsSession {
 }
 
 // The ONNX Runtime options a QsSessionOptions stands for.
-export function sessionOptions(options: QsSessionOptions = {}): ort.InferenceSession.SessionOptions {
+export function sessionOptions(
+  options: QsSessionOptions = {},
+): ort.InferenceSession.SessionOptions {
   const threads = options.threads ?? 0;
   return {
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
@@ -39,14 +41,20 @@ export function sessionOptions(options: QsSessionOptions = {}): ort.InferenceSes
 }
 
 // Opens the bundle's model.onnx and checks that its inputs and output are the bundle's.
-export async function openQsSession(bundle: QsBundle, options: QsSessionOptions = {}): Promise<QsSession> {
+export async function openQsSession(
+  bundle: QsBundle,
+  options: QsSessionOptions = {},
+): Promise<QsSession> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bundle.modelPath, sessionOptions(options));
   } catch (cause) {
-    throw new UserError(`QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${(cause as Error).message}`, {
-      hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
-    });
+    throw new UserError(
+      `QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${(cause as Error).message}`,
+      {
+        hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
+      },
+    );
   }
   for (const name of ['image', 'embedding']) {
     if (!session.inputNames.includes(name)) {
@@ -67,8 +75,16 @@ export async function openQsSession(bundle: QsBundle, options: QsSessionOptions 
     embeddingSize,
     async run(images, embeddings, count) {
       const feeds = {
-        image: new ort.Tensor('float32', images.subarray(0, count * 2 * size * size), [count, 2, size, size]),
-        embedding: new ort.Tensor('float32', embeddings.subarray(0, count * embeddingSize), [count, embeddingSize]),
+        image: new ort.Tensor('float32', images.subarray(0, count * 2 * size * size), [
+          count,
+          2,
+          size,
+          size,
+        ]),
+        embedding: new ort.Tensor('float32', embeddings.subarray(0, count * embeddingSize), [
+          count,
+          embeddingSize,
+        ]),
       };
       const result = await session.run(feeds, ['dice']);
       const dice = result.dice;

@@ -1,7 +1,7 @@
 import type { Volume } from '../volume/types.js';
 import type { QsBundle } from './bundle.js';
 import { type OrganMask, SliceWorkspace, writeSliceInput } from './preprocess.js';
-import { findSliceBoxes, selectSlices, type SliceBox } from './slice-boxes.js';
+import { type SliceBox, findSliceBoxes, selectSlices } from './slice-boxes.js';
 
 // Turns cases (a CT + its organ masks) into batches of preprocessed slices, across organ and
 // case boundaries, holding one case's volumes at a time. Each batch slot records the organ it
@@ -33,7 +33,11 @@ export interface OrganTally {
   pending: number;
   sum: number;
   warning?: string;
+  reason?: NoScoreReason;
 }
+
+// Why an organ has no score: no class for its name in the bundle, or no mask voxels.
+export type NoScoreReason = 'no-class' | 'empty-mask';
 
 // One case's organs in input order; complete once every batch holding its slices has run.
 export interface CaseTally {
@@ -74,11 +78,18 @@ export async function* buildSliceBatches(
   const pool: { images: Float32Array; embeddings: Float32Array }[] = [];
   let turn = 0;
   const fresh = () => {
-    if (!reuse) return { images: new Float32Array(batchSize * 2 * size * size), embeddings: new Float32Array(batchSize * embeddingSize) };
+    if (!reuse)
+      return {
+        images: new Float32Array(batchSize * 2 * size * size),
+        embeddings: new Float32Array(batchSize * embeddingSize),
+      };
     const index = turn++ % 2;
     let buffers = pool[index];
     if (buffers === undefined) {
-      buffers = { images: new Float32Array(batchSize * 2 * size * size), embeddings: new Float32Array(batchSize * embeddingSize) };
+      buffers = {
+        images: new Float32Array(batchSize * 2 * size * size),
+        embeddings: new Float32Array(batchSize * embeddingSize),
+      };
       pool[index] = buffers;
     }
     return buffers;
@@ -89,11 +100,19 @@ export async function* buildSliceBatches(
     const { image, caseId } = source;
     const tally: CaseTally = { caseId, organs: [] };
     for (const organ of source.organs) {
-      const organTally: OrganTally = { caseId, organ: organ.name, label: null, slices: 0, pending: 0, sum: 0 };
+      const organTally: OrganTally = {
+        caseId,
+        organ: organ.name,
+        label: null,
+        slices: 0,
+        pending: 0,
+        sum: 0,
+      };
       tally.organs.push(organTally);
       const cls = bundle.resolveOrgan(organ.name);
       if (cls === undefined) {
         organTally.warning = `no embedding for organ "${organ.name}" in QS bundle ${bundle.manifest.name}`;
+        organTally.reason = 'no-class';
         continue;
       }
       organTally.label = cls.label;
@@ -105,13 +124,23 @@ export async function* buildSliceBatches(
       const picked = selectSlices(boxes, bundle.params.slicesPerOrgan);
       if (picked.length === 0) {
         organTally.warning = `no mask voxels for organ "${organ.name}" in case ${caseId}`;
+        organTally.reason = 'empty-mask';
         continue;
       }
       organTally.slices = picked.length;
       organTally.pending = picked.length;
       for (const box of picked) {
         const slot = current.count;
-        writeSliceInput(image.data, mask, image.dims, box, bundle.params, workspace, current.images, slot * 2 * size * size);
+        writeSliceInput(
+          image.data,
+          mask,
+          image.dims,
+          box,
+          bundle.params,
+          workspace,
+          current.images,
+          slot * 2 * size * size,
+        );
         current.embeddings.set(cls.embedding, slot * embeddingSize);
         current.owners.push(organTally);
         current.count++;

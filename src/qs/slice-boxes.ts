@@ -22,13 +22,18 @@ export interface CropBounds {
 
 function sliceShape(dims: readonly number[]): [number, number, number] {
   const [nx, ny, nz] = dims;
-  if (nx === undefined || ny === undefined) throw new RangeError('slice boxes: a volume needs at least 2 dims');
+  if (nx === undefined || ny === undefined)
+    throw new RangeError('slice boxes: a volume needs at least 2 dims');
   return [nx, ny, nz ?? 1];
 }
 
 // Bounding boxes, ascending k, of the slices where a voxel passes: value > 0 when `label` is
 // undefined (a per-organ mask file), value === label otherwise (one label of a label map).
-export function findSliceBoxes(data: VoxelArray, dims: readonly number[], label?: number): SliceBox[] {
+export function findSliceBoxes(
+  data: VoxelArray,
+  dims: readonly number[],
+  label?: number,
+): SliceBox[] {
   const [nx, ny, nz] = sliceShape(dims);
   const boxes: SliceBox[] = [];
   const plane = nx * ny;
@@ -80,7 +85,10 @@ function isZero(bytes: Uint8Array, start: number, end: number): boolean {
 
 // The bounding boxes of every non-zero label of a label map in one pass: label -> boxes
 // ascending k. Non-integer or negative values are not labels and are skipped.
-export function findLabelSliceBoxes(data: VoxelArray, dims: readonly number[]): Map<number, SliceBox[]> {
+export function findLabelSliceBoxes(
+  data: VoxelArray,
+  dims: readonly number[],
+): Map<number, SliceBox[]> {
   const [nx, ny, nz] = sliceShape(dims);
   const plane = nx * ny;
   const result = new Map<number, SliceBox[]>();
@@ -132,7 +140,12 @@ export function selectSlices<T>(valid: readonly T[], count: number): T[] {
 // The official crop around one slice's box: `margin` before, margin - 1 after (exclusive end),
 // clamped to the slice, then the shorter span widened by floor(diff / 2) on each side, clamped
 // again, so the crop can stay off-square (kept as the public code has it).
-export function cropBounds(box: SliceBox, height: number, width: number, margin: number): CropBounds {
+export function cropBounds(
+  box: SliceBox,
+  height: number,
+  width: number,
+  margin: number,
+): CropBounds {
   let r0 = Math.max(box.rmin - margin, 0);
   let r1 = Math.min(box.rmax + margin, height);
   let c0 = Math.max(box.cmin - margin, 0);

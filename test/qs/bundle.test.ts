@@ -36,11 +36,17 @@ function manifest(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function writeBundle(content: unknown, model = Buffer.from('not really onnx')): Promise<string> {
+async function writeBundle(
+  content: unknown,
+  model = Buffer.from('not really onnx'),
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'qs-bundle-'));
   dirs.push(dir);
   await writeFile(path.join(dir, 'model.onnx'), model);
-  await writeFile(path.join(dir, 'manifest.json'), typeof content === 'string' ? content : JSON.stringify(content));
+  await writeFile(
+    path.join(dir, 'manifest.json'),
+    typeof content === 'string' ? content : JSON.stringify(content),
+  );
   return dir;
 }
 
@@ -78,7 +84,9 @@ test('the model SHA-256 is checked when the manifest records it', async () => {
   const good = createHash('sha256').update(model).digest('hex');
   await loadBundle(await writeBundle(manifest({ modelSha256: good }), model));
   const bad = '0'.repeat(64);
-  const error = await rejection(loadBundle(await writeBundle(manifest({ modelSha256: bad }), model)));
+  const error = await rejection(
+    loadBundle(await writeBundle(manifest({ modelSha256: bad }), model)),
+  );
   assert.match(error.message, /modelSha256/);
 });
 
@@ -96,9 +104,15 @@ test('malformed manifests are user errors naming the file and the field', async 
     [manifest({ format: 'sentinel-qs-bundle/9' }), /format/],
     [manifest({ inputSize: -1 }), /inputSize/],
     [manifest({ huWindow: [200, -200] }), /huWindow/],
-    [manifest({ normalisation: { ct: { mean: 0.5, std: 0 }, mask: { mean: 0.5, std: 0.5 } } }), /normalisation\.ct\.std/],
+    [
+      manifest({ normalisation: { ct: { mean: 0.5, std: 0 }, mask: { mean: 0.5, std: 0.5 } } }),
+      /normalisation\.ct\.std/,
+    ],
     [manifest({ aliases: { face: 128 } }), /aliases\.face.*128/],
-    [manifest({ classes: [{ label: 0, name: 'x', key: 'x', embedding: [1, 2] }] }), /classes\.0\.embedding/],
+    [
+      manifest({ classes: [{ label: 0, name: 'x', key: 'x', embedding: [1, 2] }] }),
+      /classes\.0\.embedding/,
+    ],
   ];
   for (const [content, field] of cases) {
     const error = await rejection(loadBundle(await writeBundle(content)));

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { loadBundle } from '../../src/qs/bundle.js';
 import { caseFromLabelMap, caseFromSegmentations } from '../../src/qs/case-sources.js';
@@ -30,9 +30,12 @@ interface ReferenceOrgan {
 // Skipped (with the reason) where torch or the example data is missing, except under CI.
 const torchMissing = (() => {
   if (!existsSync(path.join(example, 'ct.nii.gz'))) return `${example} not found`;
-  const probe = spawnSync(python, ['-c', 'import torch, torchvision, PIL, nibabel'], { encoding: 'utf8' });
+  const probe = spawnSync(python, ['-c', 'import torch, torchvision, PIL, nibabel'], {
+    encoding: 'utf8',
+  });
   if (probe.status === 0) return false;
-  if (process.env.CI) throw new Error(`QS parity needs ${python} with torch, torchvision, Pillow, nibabel`);
+  if (process.env.CI)
+    throw new Error(`QS parity needs ${python} with torch, torchvision, Pillow, nibabel`);
   return `${python} with torch, torchvision, Pillow and nibabel is not available`;
 })();
 
@@ -41,7 +44,15 @@ let dir: string;
 before(async () => {
   if (torchMissing) return;
   dir = await mkdtemp(path.join(os.tmpdir(), 'qs-parity-'));
-  await execa(python, [path.join(root, 'test/fixtures/qs/make_random_bundle.py'), '--out', dir, '--backbone', 'resnet18', '--seed', '3']);
+  await execa(python, [
+    path.join(root, 'test/fixtures/qs/make_random_bundle.py'),
+    '--out',
+    dir,
+    '--backbone',
+    'resnet18',
+    '--seed',
+    '3',
+  ]);
 });
 
 after(async () => {
@@ -62,17 +73,25 @@ async function reference(args: string[]): Promise<Record<string, ReferenceOrgan>
     '--out',
     out,
   ]);
-  return (JSON.parse(await readFile(out, 'utf8')) as { organs: Record<string, ReferenceOrgan> }).organs;
+  return (JSON.parse(await readFile(out, 'utf8')) as { organs: Record<string, ReferenceOrgan> })
+    .organs;
 }
 
-function compare(result: QsCaseScore, ref: Record<string, ReferenceOrgan>): { scored: number; worst: number } {
+function compare(
+  result: QsCaseScore,
+  ref: Record<string, ReferenceOrgan>,
+): { scored: number; worst: number } {
   assert.deepEqual(result.organs.map((o) => o.organ).sort(), Object.keys(ref).sort());
   let worst = 0;
   let scored = 0;
   for (const organ of result.organs) {
     const expected = ref[organ.organ];
     assert.ok(expected);
-    assert.equal(organ.score === null, expected.score === null, `${organ.organ}: ${organ.score} vs ${expected.score}`);
+    assert.equal(
+      organ.score === null,
+      expected.score === null,
+      `${organ.organ}: ${organ.score} vs ${expected.score}`,
+    );
     assert.equal(organ.slices, expected.slices, organ.organ);
     assert.equal(organ.label, expected.label, organ.organ);
     if (organ.score !== null && expected.score !== null) {
@@ -84,44 +103,82 @@ function compare(result: QsCaseScore, ref: Record<string, ReferenceOrgan>): { sc
   return { scored, worst };
 }
 
-test('TotalSegmentator folder: every organ equals the torch + Pillow reference to 1e-4', { skip: torchMissing }, async (t) => {
-  const bundle = await loadBundle(dir);
-  const session = await openQsSession(bundle);
-  try {
-    const source = await caseFromSegmentations('example', path.join(example, 'ct.nii.gz'), path.join(example, 'segmentations'));
-    const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
-    assert.ok(result);
-    const ref = await reference(['--segmentations', path.join(example, 'segmentations')]);
-    const { scored, worst } = compare(result, ref);
-    t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
-    // 40 masks are non-empty; costal_cartilages and spinal_cord have no official class.
-    assert.equal(scored, 38);
-    for (const organ of ['costal_cartilages', 'spinal_cord']) {
-      assert.match(result.organs.find((o) => o.organ === organ)?.warning ?? '', /no embedding/);
+test(
+  'TotalSegmentator folder: every organ equals the torch + Pillow reference to 1e-4',
+  { skip: torchMissing },
+  async (t) => {
+    const bundle = await loadBundle(dir);
+    const session = await openQsSession(bundle);
+    try {
+      const source = await caseFromSegmentations(
+        'example',
+        path.join(example, 'ct.nii.gz'),
+        path.join(example, 'segmentations'),
+      );
+      const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
+      assert.ok(result);
+      const ref = await reference(['--segmentations', path.join(example, 'segmentations')]);
+      const { scored, worst } = compare(result, ref);
+      t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
+      // 40 masks are non-empty; costal_cartilages and spinal_cord have no official class.
+      assert.equal(scored, 38);
+      for (const organ of ['costal_cartilages', 'spinal_cord']) {
+        assert.match(result.organs.find((o) => o.organ === organ)?.warning ?? '', /no embedding/);
+      }
+      const scores = result.organs.flatMap((o) => (o.score === null ? [] : [o.score]));
+      assert.ok(
+        Math.max(...scores) - Math.min(...scores) > 0.1,
+        'random weights still separate organs',
+      );
+    } finally {
+      await session.dispose();
     }
-    const scores = result.organs.flatMap((o) => (o.score === null ? [] : [o.score]));
-    assert.ok(Math.max(...scores) - Math.min(...scores) > 0.1, 'random weights still separate organs');
-  } finally {
-    await session.dispose();
-  }
-});
+  },
+);
 
-test('label map + class map: a subset of organs equals the reference to 1e-4', { skip: torchMissing }, async (t) => {
-  const organs = ['liver', 'spleen', 'aorta', 'urinary_bladder', 'vertebrae_L1', 'kidney_left', 'heart_myocardium'];
-  const bundle = await loadBundle(dir);
-  const session = await openQsSession(bundle);
-  try {
-    const classMap = JSON.parse(await readFile(path.join(example, 'labels_total.json'), 'utf8')) as Record<string, string>;
-    const labels = path.join(example, 'seg_multilabel.nii.gz');
-    const source = await caseFromLabelMap('example', path.join(example, 'ct.nii.gz'), labels, classMap, {
-      organs: new Set(organs),
-    });
-    const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 7 });
-    assert.ok(result);
-    const ref = await reference(['--labels', labels, '--class-map', path.join(example, 'labels_total.json'), '--organs', organs.join(',')]);
-    const { worst } = compare(result, ref);
-    t.diagnostic(`max |TS - reference| = ${worst.toExponential(2)}`);
-  } finally {
-    await session.dispose();
-  }
-});
+test(
+  'label map + class map: a subset of organs equals the reference to 1e-4',
+  { skip: torchMissing },
+  async (t) => {
+    const organs = [
+      'liver',
+      'spleen',
+      'aorta',
+      'urinary_bladder',
+      'vertebrae_L1',
+      'kidney_left',
+      'heart_myocardium',
+    ];
+    const bundle = await loadBundle(dir);
+    const session = await openQsSession(bundle);
+    try {
+      const classMap = JSON.parse(
+        await readFile(path.join(example, 'labels_total.json'), 'utf8'),
+      ) as Record<string, string>;
+      const labels = path.join(example, 'seg_multilabel.nii.gz');
+      const source = await caseFromLabelMap(
+        'example',
+        path.join(example, 'ct.nii.gz'),
+        labels,
+        classMap,
+        {
+          organs: new Set(organs),
+        },
+      );
+      const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 7 });
+      assert.ok(result);
+      const ref = await reference([
+        '--labels',
+        labels,
+        '--class-map',
+        path.join(example, 'labels_total.json'),
+        '--organs',
+        organs.join(','),
+      ]);
+      const { worst } = compare(result, ref);
+      t.diagnostic(`max |TS - reference| = ${worst.toExponential(2)}`);
+    } finally {
+      await session.dispose();
+    }
+  },
+);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { planResize, precomputeCoefficients, resizeBilinearF } from '../../src/qs/pillow-resize.js';
 
@@ -26,14 +26,21 @@ const fixtures = readdirSync(dir)
 test('there are Pillow fixtures covering upscale, downscale, mixed, 1-pixel and same-size inputs', () => {
   assert.ok(fixtures.length >= 10, `${fixtures.length} fixtures`);
   const sizes = fixtures.map((f) => [f.inputWidth, f.inputHeight, f.size]);
-  assert.ok(sizes.some(([w, h, s]) => (w as number) > (s as number) && (h as number) > (s as number)));
-  assert.ok(sizes.some(([w, h, s]) => (w as number) < (s as number) && (h as number) < (s as number)));
+  assert.ok(
+    sizes.some(([w, h, s]) => (w as number) > (s as number) && (h as number) > (s as number)),
+  );
+  assert.ok(
+    sizes.some(([w, h, s]) => (w as number) < (s as number) && (h as number) < (s as number)),
+  );
   assert.ok(sizes.some(([w, h, s]) => w === s && h === s));
 });
 
 for (const f of fixtures) {
   test(`resize matches Pillow ${f.pillowVersion} to 1e-5: ${f.name} (${f.description})`, (t) => {
-    const out = resizeBilinearF(Float32Array.from(f.input), planResize(f.inputWidth, f.inputHeight, f.size, f.size));
+    const out = resizeBilinearF(
+      Float32Array.from(f.input),
+      planResize(f.inputWidth, f.inputHeight, f.size, f.size),
+    );
     let worst = 0;
     f.rows.forEach((r, i) => {
       const expected = f.output[i] ?? [];
@@ -55,7 +62,8 @@ test('coefficients are normalised and follow Pillow bounds (support grows with t
   for (const c of [up, down]) {
     for (let i = 0; i < c.bounds.length / 2; i++) {
       let sum = 0;
-      for (let x = 0; x < (c.bounds[2 * i + 1] as number); x++) sum += c.kk[i * c.ksize + x] as number;
+      for (let x = 0; x < (c.bounds[2 * i + 1] as number); x++)
+        sum += c.kk[i * c.ksize + x] as number;
       assert.ok(Math.abs(sum - 1) < 1e-12);
     }
   }

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { OFFICIAL_PARAMS, type PreprocessParams, SliceWorkspace, writeSliceInput } from '../../src/qs/preprocess.js';
-import { cropBounds, findLabelSliceBoxes, findSliceBoxes, selectSlices } from '../../src/qs/slice-boxes.js';
+import {
+  OFFICIAL_PARAMS,
+  type PreprocessParams,
+  SliceWorkspace,
+  writeSliceInput,
+} from '../../src/qs/preprocess.js';
+import {
+  cropBounds,
+  findLabelSliceBoxes,
+  findSliceBoxes,
+  selectSlices,
+} from '../../src/qs/slice-boxes.js';
 
 // Fixtures: the Python reference (tools/qs/preprocess.py) run by
 // test/fixtures/qs/make_preprocess_fixtures.py.
@@ -92,18 +102,31 @@ test('slice boxes: per-organ mask (> 0) and label map (== label) agree with a br
     }
     return boxes;
   };
-  assert.deepEqual(findSliceBoxes(data, [nx, ny, nz]), brute((v) => v > 0));
+  assert.deepEqual(
+    findSliceBoxes(data, [nx, ny, nz]),
+    brute((v) => v > 0),
+  );
   // uint8 masks take the word-at-a-time path for empty slices, also at an unaligned offset.
   for (const shift of [0, 1, 3]) {
     const bytes = new Uint8Array(data.length + shift).subarray(shift);
     bytes.set(data);
-    assert.deepEqual(findSliceBoxes(bytes, [nx, ny, nz]), brute((v) => v > 0), `offset ${shift}`);
+    assert.deepEqual(
+      findSliceBoxes(bytes, [nx, ny, nz]),
+      brute((v) => v > 0),
+      `offset ${shift}`,
+    );
   }
   const all = findLabelSliceBoxes(data, [nx, ny, nz]);
   assert.deepEqual([...all.keys()].sort(), [1, 2, 3]);
   for (const label of [1, 2, 3]) {
-    assert.deepEqual(findSliceBoxes(data, [nx, ny, nz], label), brute((v) => v === label));
-    assert.deepEqual(all.get(label), brute((v) => v === label));
+    assert.deepEqual(
+      findSliceBoxes(data, [nx, ny, nz], label),
+      brute((v) => v === label),
+    );
+    assert.deepEqual(
+      all.get(label),
+      brute((v) => v === label),
+    );
   }
   assert.ok(!findSliceBoxes(data, [nx, ny, nz]).some((b) => b.k === 2));
 });
@@ -128,7 +151,8 @@ test('one slice network input equals the Python reference to 1e-5 (label map and
       const crop = writeSliceInput(ct, mask, dims, box, params, workspace, out, 5);
       assert.deepEqual([crop.r0, crop.r1, crop.c0, crop.c1], s.crop);
       let worst = 0;
-      for (let i = 0; i < s.input.length; i++) worst = Math.max(worst, Math.abs((out[5 + i] as number) - (s.input[i] as number)));
+      for (let i = 0; i < s.input.length; i++)
+        worst = Math.max(worst, Math.abs((out[5 + i] as number) - (s.input[i] as number)));
       assert.ok(worst <= 1e-5, `${s.nx}x${s.ny} ${s.ctType}: max diff ${worst}`);
     }
   }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadBundle, type QsBundle } from '../../src/qs/bundle.js';
+import { type QsBundle, loadBundle } from '../../src/qs/bundle.js';
 import { type QsCaseScore, scoreAllCases, scoreCases } from '../../src/qs/score-cases.js';
 import type { QsSession } from '../../src/qs/session.js';
 import type { QsCaseSource } from '../../src/qs/slice-batches.js';
@@ -89,7 +89,8 @@ function makeCase(caseId: string, grow: number): QsCaseSource {
   const [nx, ny, nz] = dims as [number, number, number];
   const labels = new Uint8Array(nx * ny * nz);
   for (let k = 0; k < 5; k++) {
-    for (let r = 2; r < 4 + k + grow; r++) for (let c = 3; c < 6 + k; c++) labels[k * nx * ny + r * nx + c] = 1;
+    for (let r = 2; r < 4 + k + grow; r++)
+      for (let c = 3; c < 6 + k; c++) labels[k * nx * ny + r * nx + c] = 1;
   }
   labels[3 * nx * ny + 8 * nx + 10] = 2;
   const ct = Int16Array.from({ length: nx * ny * nz }, (_, i) => ((i * 37) % 500) - 250);
@@ -113,7 +114,9 @@ test('scores are the mean of slice outputs and do not depend on the batch size',
   const results: QsCaseScore[][] = [];
   for (const batchSize of [1, 2, 5, 32]) {
     const seen: number[] = [];
-    results.push(await scoreAllCases(bundle, meanMaskSession(bundle, seen), casesOf(3), { batchSize }));
+    results.push(
+      await scoreAllCases(bundle, meanMaskSession(bundle, seen), casesOf(3), { batchSize }),
+    );
     assert.ok(seen.every((n) => n <= batchSize));
     // 3 slices of liver + 1 of spleen per case.
     assert.equal(
@@ -139,20 +142,28 @@ test('organs without a class or without voxels get a null score and a warning; t
   assert.equal(kidney?.score, null);
   assert.equal(kidney?.label, null);
   assert.match(kidney?.warning ?? '', /no embedding for organ "kidney_left"/);
+  assert.equal(kidney?.reason, 'no-class');
   assert.equal(emptyLiver?.score, null);
   assert.equal(emptyLiver?.slices, 0);
   assert.match(emptyLiver?.warning ?? '', /no mask voxels/);
+  assert.equal(emptyLiver?.reason, 'empty-mask');
+  assert.equal(liver?.reason, undefined);
   assert.equal(result.caseScore, ((liver?.score as number) + (spleen?.score as number)) / 2);
 });
 
 test('cases come back in input order, each as soon as its slices have run', async () => {
   const order: string[] = [];
   const seen: number[] = [];
-  for await (const result of scoreCases(bundle, meanMaskSession(bundle, seen), casesOf(4), { batchSize: 3 })) {
+  for await (const result of scoreCases(bundle, meanMaskSession(bundle, seen), casesOf(4), {
+    batchSize: 3,
+  })) {
     order.push(result.caseId);
     // At most one batch past the case's own slices has run.
     const slicesRun = seen.reduce((a, b) => a + b, 0);
-    assert.ok(slicesRun <= order.length * 4 + 3, `${slicesRun} slices run after ${order.length} cases`);
+    assert.ok(
+      slicesRun <= order.length * 4 + 3,
+      `${slicesRun} slices run after ${order.length} cases`,
+    );
   }
   assert.deepEqual(order, ['case0', 'case1', 'case2', 'case3']);
 });
