@@ -22,8 +22,16 @@ function countingJobs(kind: string, n: number, peak: { now: number; max: number 
   }));
 }
 
-function sink() {
-  const out = { text: '', write: (t: string) => (out.text += t) };
+// A progress stream that keeps what is written.
+function sink(tty = false) {
+  const out = {
+    text: '',
+    isTTY: tty,
+    columns: 120,
+    write(t: string) {
+      out.text += t;
+    },
+  };
   return out;
 }
 
@@ -86,7 +94,15 @@ test('failed jobs are retried per policy, only for the listed reasons', async ()
 test('onJobDone is called as each job finishes; a thrown bug is a failed job, not a crash', async () => {
   const done: string[] = [];
   const jobs: Job[] = [
-    { key: 'slow', kind: 'score', label: 'slow', run: async () => (await tick(60), { ok: true }) },
+    {
+      key: 'slow',
+      kind: 'score',
+      label: 'slow',
+      run: async () => {
+        await tick(60);
+        return { ok: true };
+      },
+    },
     { key: 'fast', kind: 'score', label: 'fast', run: async () => ({ ok: true }) },
     {
       key: 'bug',
@@ -136,8 +152,7 @@ test('cancelling through the signal stops running jobs and rejects with a user e
 });
 
 test('on a terminal the progress is a bar with counts and an ETA', async () => {
-  const out = { ...sink(), isTTY: true, columns: 120 };
-  out.write = (t: string) => (out.text += t);
+  const out = sink(true);
   await runJobs(countingJobs('engine', 3, { now: 0, max: 0 }), {
     progress: 'auto',
     progressStream: out,
