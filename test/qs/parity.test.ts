@@ -11,6 +11,7 @@ import { loadBundle } from '../../src/qs/bundle.js';
 import { caseFromLabelMap, caseFromSegmentations } from '../../src/qs/case-sources.js';
 import { type QsCaseScore, scoreAllCases } from '../../src/qs/score-cases.js';
 import { openQsSession } from '../../src/qs/session.js';
+import { runSentinel } from '../run-cli.js';
 
 // QS parity (issue 4 acceptance): a random-weight network exported by the real exporter scores
 // ../shared/data/totalsegmentator-example with the TypeScript path (ONNX) and with the Python
@@ -77,6 +78,13 @@ async function reference(args: string[]): Promise<Record<string, ReferenceOrgan>
     .organs;
 }
 
+// The reference on the whole segmentations folder, computed once for the tests that need it.
+let folderRef: Promise<Record<string, ReferenceOrgan>> | undefined;
+function folderReference(): Promise<Record<string, ReferenceOrgan>> {
+  folderRef ??= reference(['--segmentations', path.join(example, 'segmentations')]);
+  return folderRef;
+}
+
 function compare(
   result: QsCaseScore,
   ref: Record<string, ReferenceOrgan>,
@@ -117,7 +125,7 @@ test(
       );
       const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
       assert.ok(result);
-      const ref = await reference(['--segmentations', path.join(example, 'segmentations')]);
+      const ref = await folderReference();
       const { scored, worst } = compare(result, ref);
       t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
       // 40 masks are non-empty; costal_cartilages and spinal_cord have no official class.
@@ -180,5 +188,49 @@ test(
     } finally {
       await session.dispose();
     }
+  },
+);
+
+test(
+  '`sentinel score --image --segmentations --model`: the CSV scores equal the reference to 1e-4',
+  { skip: torchMissing },
+  async (t) => {
+    const out = path.join(dir, 'scores.csv');
+    const ran = await runSentinel([
+      'score',
+      '--image',
+      path.join(example, 'ct.nii.gz'),
+      '--segmentations',
+      path.join(example, 'segmentations'),
+      '--model',
+      dir,
+      '--out',
+      out,
+    ]);
+    assert.equal(ran.exitCode, 0, ran.stderr);
+    const [header, ...lines] = (await readFile(out, 'utf8')).trim().split('\n');
+    assert.deepEqual(header?.split(',').slice(0, 4), ['case', 'organ', 'score', 'slices']);
+    const ref = await folderReference();
+    let worst = 0;
+    let scored = 0;
+    for (const line of lines) {
+      const [, organ, score, slices] = line.split(',');
+      const expected = ref[organ as string];
+      assert.ok(expected, `${organ} is in the reference`);
+      assert.equal(
+        score === '',
+        expected.score === null,
+        `${organ}: "${score}" vs ${expected.score}`,
+      );
+      assert.equal(Number(slices), expected.slices, organ);
+      if (expected.score !== null) {
+        scored++;
+        worst = Math.max(worst, Math.abs(Number(score) - expected.score));
+      }
+    }
+    assert.equal(lines.length, Object.keys(ref).length);
+    assert.equal(scored, 38);
+    assert.ok(worst <= TOLERANCE, `max per-organ difference ${worst}`);
+    t.diagnostic(`CLI: ${scored} organs scored, max |CSV - reference| = ${worst.toExponential(2)}`);
   },
 );
