@@ -12,6 +12,8 @@ import type { Db } from '../db/types.js';
 import type { DbWriter } from '../db/types.js';
 import type { JobCost } from '../executor/cost-meter.js';
 
+let attemptCounter = 0;
+
 // One job of an experiment: its recorded identity, which pool it runs in, and its work.
 export interface ExperimentJob<T = unknown> {
   spec: JobSpec;
@@ -60,9 +62,11 @@ export function doneOutput<T>(
   return { ok: true, key, dir, output: done.output as T, reused: true };
 }
 
-// Runs one attempt of a job: the work goes to DIR.partial, which is renamed to DIR when it
-// succeeds, and the done status and the job's rows are written in one transaction. A run killed
-// anywhere leaves either a finished job or one to redo, never a half-recorded one.
+// Runs one attempt of a job: the work goes to DIR.partial-PID-N, which is renamed to DIR when
+// it succeeds, and the done status and the job's rows are written in one transaction. A run
+// killed anywhere leaves either a finished job or one to redo, never a half-recorded one. Each
+// attempt has its own partial folder, so an engine orphaned by a killed orchestrator cannot
+// write into the folder of the attempt that redoes its job.
 export async function runJobAttempt<T>(
   db: Db,
   experimentId: number,
@@ -71,8 +75,7 @@ export async function runJobAttempt<T>(
   signal: AbortSignal,
 ): Promise<JobEnd<T>> {
   const dir = jobDir(runDir, job.spec.key);
-  const partial = `${dir}.partial`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = `${dir}.partial-${process.pid}-${++attemptCounter}`;
   await mkdir(partial, { recursive: true });
   const recorded = markJobRunning(db, experimentId, job.spec, {
     logPath: join(dir, 'job.log'),

@@ -7,6 +7,7 @@ import { closeDatabase, openDatabase } from '../db/open-database.js';
 import { RUN_DATABASE_FILE } from '../db/run-database.js';
 import { acquireRunLock } from '../db/run-lock.js';
 import { packageVersion } from '../package-root.js';
+import { cleanPartialJobs } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
@@ -34,6 +35,7 @@ export async function runExperiment(
   const db = openDatabase(databasePath);
   const lock = acquireRunLock(db);
   try {
+    await cleanPartialJobs(settings.runDir);
     const { experiment } = upsertExperiment(
       db,
       {
