@@ -1,0 +1,104 @@
+import { budgetCurveSpec, methodPointsSpec } from './chart-specs.js';
+import type { RunData } from './load-run.js';
+import { type CostFigures, sharedCost } from './method-costs.js';
+import { type MethodRow, buildMethodTable } from './method-table.js';
+import { type RankingQuality, rankingQuality } from './ranking-quality.js';
+import { type RunStatus, describeRunStatus } from './run-status.js';
+import { renderVegaLiteSvg } from './vega-svg.js';
+import { type Thumbnail, drawWorklistThumbnails } from './worklist-thumbnails.js';
+import { type Worklist, buildWorklist } from './worklist.js';
+
+// What identifies the run in a report's heading.
+export interface RunSummary {
+  name: string;
+  dir: string;
+  experiment: string;
+  kind: 'al' | 'ssl';
+  status: string;
+  engine: string;
+  codeVersion: string;
+  configHash: string;
+  modelHashes: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  cases: { labeled: number; pool: number; test: number };
+}
+
+// A run's report as data; the Markdown, CSV, JSON and HTML writers only format it.
+export interface Report {
+  run: RunSummary;
+  status: RunStatus;
+  methodTable: MethodRow[];
+  // The budgets (AL) or top-K values (SSL) with results, ascending, M0's 0 left out.
+  budgets: number[];
+  sharedCost: CostFigures | null;
+  ranking: RankingQuality;
+  worklist: Worklist;
+  // One per worklist entry (empty without a worklist or with thumbnails off).
+  thumbnails: Thumbnail[];
+  // vega-lite plots as SVG: the budget curve (several budgets) or the method points (one).
+  plots: { budgetCurve: string | null; methodPoints: string | null };
+}
+
+export interface BuildReportOptions {
+  // How many worst labels the worklist lists (default 20).
+  worklistSize?: number;
+  // Draw worklist thumbnails (reads one CT slice and one pseudo label per entry; default true).
+  thumbnails?: boolean;
+  // Draw the plots (default true).
+  plots?: boolean;
+}
+
+// Builds a run's report from what its database holds (and, for thumbnails, its files).
+export async function buildReport(run: RunData, options: BuildReportOptions = {}): Promise<Report> {
+  const methodTable = buildMethodTable(run);
+  const budgets = [...new Set(methodTable.filter((r) => !r.isBaseline).map((r) => r.budget))].sort(
+    (a, b) => a - b,
+  );
+  const worklist = buildWorklist(run, options.worklistSize ?? 20);
+  const thumbnails =
+    worklist.available && options.thumbnails !== false
+      ? await drawWorklistThumbnails(run, worklist.entries)
+      : [];
+  const drawPlots = options.plots !== false && methodTable.length > 0;
+  return {
+    run: summarizeRun(run),
+    status: describeRunStatus(run),
+    methodTable,
+    budgets,
+    sharedCost: sharedCost(run.jobs),
+    ranking: rankingQuality(run),
+    worklist,
+    thumbnails,
+    plots: {
+      budgetCurve:
+        drawPlots && budgets.length >= 2
+          ? await renderVegaLiteSvg(budgetCurveSpec(methodTable, run.experiment.kind))
+          : null,
+      methodPoints:
+        drawPlots && budgets.length <= 1
+          ? await renderVegaLiteSvg(methodPointsSpec(methodTable))
+          : null,
+    },
+  };
+}
+
+// The run's identity and case counts, for headings.
+export function summarizeRun(run: RunData): RunSummary {
+  const e = run.experiment;
+  const count = (role: string) => run.cases.filter((c) => c.role === role).length;
+  return {
+    name: run.name,
+    dir: run.dir,
+    experiment: e.name,
+    kind: e.kind,
+    status: e.status,
+    engine: e.engineVersion ? `${e.engineName} ${e.engineVersion}` : e.engineName,
+    codeVersion: e.codeVersion,
+    configHash: e.configHash,
+    modelHashes: e.modelHashes,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    cases: { labeled: count('labeled'), pool: count('pool'), test: count('test') },
+  };
+}

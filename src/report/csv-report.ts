@@ -1,0 +1,125 @@
+import type { Report } from './build-report.js';
+import type { CostFigures } from './method-costs.js';
+import type { MethodRow } from './method-table.js';
+
+type Cell = string | number | null | undefined;
+
+// CSV text from a header and rows (RFC 4180 quoting; empty field = missing, NaN included).
+export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
+  const field = (v: Cell) => {
+    if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+    const text = typeof v === 'number' ? String(Number(v.toPrecision(10))) : v;
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return `${[header, ...rows].map((r) => r.map(field).join(',')).join('\n')}\n`;
+}
+
+// The method table in tidy long form, one value a line (run, method, budget, measure, value):
+// pandas.read_csv(...).pivot(index=['method', 'budget'], columns='measure', values='value').
+export function methodTableCsv(report: Report): string {
+  const rows: Cell[][] = [];
+  for (const r of report.methodTable) {
+    for (const [measure, value] of measuresOf(r))
+      rows.push([report.run.name, r.method, r.budget, measure, value]);
+  }
+  return toCsv(['run', 'method', 'budget', 'measure', 'value'], rows);
+}
+
+// Dice and NSD of every fine-tuned model (method, budget, seed): what the means are over.
+export function seedValuesCsv(report: Report): string {
+  const rows = report.methodTable.flatMap((r) =>
+    r.seeds.map((seed, i) => [
+      report.run.name,
+      r.method,
+      r.budget,
+      seed,
+      r.dsc.values[i],
+      r.nsd.values[i],
+    ]),
+  );
+  return toCsv(['run', 'method', 'budget', 'seed', 'dsc', 'nsd'], rows);
+}
+
+// Ranking quality against the oracle per method, level and seed.
+export function rankingCsv(report: Report): string {
+  if (!report.ranking.available)
+    return toCsv(
+      ['run', 'method', 'level', 'seed', 'n', 'pearson', 'spearman', 'map5', 'map10'],
+      [],
+    );
+  const rows = report.ranking.rows.flatMap((r) =>
+    r.perSeed.map((f, i) => [
+      report.run.name,
+      r.method,
+      r.level,
+      r.seeds[i],
+      f.n,
+      f.pearson,
+      f.spearman,
+      f.map5,
+      f.map10,
+    ]),
+  );
+  return toCsv(
+    ['run', 'method', 'level', 'seed', 'n', 'pearson', 'spearman', 'map5', 'map10'],
+    rows,
+  );
+}
+
+// The worklist with each thumbnail's file (relative to the CSV), worst QS score first.
+export function worklistCsv(report: Report, thumbnailFiles: readonly (string | null)[]): string {
+  const entries = report.worklist.available ? report.worklist.entries : [];
+  const rows = entries.map((e, i) => {
+    const t = report.thumbnails[i];
+    return [
+      e.rank,
+      e.caseId,
+      e.organ,
+      e.qsScore,
+      e.trueDice,
+      t?.ok ? t.slice : e.worstSlice,
+      thumbnailFiles[i] ?? null,
+    ];
+  });
+  return toCsv(['rank', 'case', 'organ', 'qs_score', 'true_dice', 'slice', 'thumbnail'], rows);
+}
+
+function measuresOf(r: MethodRow): [string, Cell][] {
+  const test = (prefix: string, t: MethodRow['vsRandomDsc']): [string, Cell][] =>
+    t === null
+      ? []
+      : [
+          [`${prefix}_diff_vs_random`, t.meanDifference],
+          [`${prefix}_diff_vs_random_ci95_low`, t.ci95[0]],
+          [`${prefix}_diff_vs_random_ci95_high`, t.ci95[1]],
+          [`${prefix}_t_vs_random`, t.t],
+          [`${prefix}_df_vs_random`, t.df],
+          [`${prefix}_p_vs_random`, t.pValue],
+        ];
+  const cost = (prefix: string, c: CostFigures | null): [string, Cell][] =>
+    c === null
+      ? []
+      : [
+          [`${prefix}_jobs`, c.jobs],
+          [`${prefix}_wall_s`, c.wallS],
+          [`${prefix}_cpu_s`, c.cpuS],
+          [`${prefix}_peak_rss_bytes`, c.peakRssBytes],
+          [`${prefix}_disk_bytes`, c.diskBytes],
+        ];
+  return [
+    ['labeled', r.labeled],
+    ['selected', r.selected],
+    ['unlabeled', r.unlabeled],
+    ['seeds', r.seeds.length],
+    ['dsc_mean', r.dsc.mean],
+    ['dsc_std', r.dsc.std],
+    ['nsd_mean', r.nsd.mean],
+    ['nsd_std', r.nsd.std],
+    ['dsc_gain_vs_m0', r.gainDsc],
+    ['nsd_gain_vs_m0', r.gainNsd],
+    ...test('dsc', r.vsRandomDsc),
+    ...test('nsd', r.vsRandomNsd),
+    ...cost('qe', r.qeCost),
+    ...cost('finetune', r.fineTuneCost),
+  ];
+}

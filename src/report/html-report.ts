@@ -1,0 +1,180 @@
+import type { Report } from './build-report.js';
+import { formatBytes, formatDuration, formatNumber } from './format-values.js';
+import { REPORT_CSS } from './html-style.js';
+import { type TextTable, methodTableCells, rankingCells } from './table-cells.js';
+
+// Escapes text for HTML element content and attribute values.
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+// An HTML table; rowClass names a class per row (e.g. the M0 row); a newline in a cell is a
+// line break.
+export function htmlTable(table: TextTable, rowClass: (i: number) => string = () => ''): string {
+  const head = table.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = table.rows
+    .map((cells, i) => {
+      const cls = rowClass(i);
+      const tds = cells.map((c) => `<td>${escapeHtml(c).replaceAll('\n', '<br>')}</td>`).join('');
+      return `<tr${cls ? ` class="${cls}"` : ''}>${tds}</tr>`;
+    })
+    .join('\n');
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+// A whole HTML page around a body: inline CSS, no script, no external URL.
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body><main>
+${body}
+<footer>Made by sentinel report from the run's database (no model was run). ${escapeHtml(new Date().toISOString())}</footer>
+</main></body>
+</html>
+`;
+}
+
+// The report as one self-contained HTML file: tables, the vega plots as inline SVG, and the
+// worklist thumbnails as data-URI PNGs.
+export function reportHtml(report: Report): string {
+  const r = report.run;
+  const parts: string[] = [`<h1>Report: ${escapeHtml(r.name)}</h1>`];
+  parts.push(
+    `<p class="meta">${r.kind === 'al' ? 'Active learning' : 'Semi-supervised learning'} run <code>${escapeHtml(r.experiment)}</code> · status <b>${escapeHtml(r.status)}</b> · engine ${escapeHtml(r.engine)} · ${r.cases.labeled} labeled, ${r.cases.pool} pool, ${r.cases.test} test cases</p>`,
+  );
+  parts.push(runDetails(report));
+  if (report.status.notes.length > 0) {
+    parts.push(
+      `<ul class="notes">${report.status.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`,
+    );
+  }
+  parts.push('<h2>Methods</h2>');
+  if (report.methodTable.length === 0) parts.push('<p>No results to tabulate yet.</p>');
+  else parts.push(methodSection(report));
+  parts.push('<h2>Ranking quality against the oracle</h2>');
+  if (report.ranking.available) {
+    parts.push(htmlTable(rankingCells(report.ranking.rows)));
+    parts.push(
+      '<p class="legend">Each method\'s ranking of the pool labels against their true Dice (the oracle). Case level: one score per case; organ level: every case-organ label. MAP@k: do the first k labels it flags include the truly worst k.</p>',
+    );
+  } else {
+    parts.push(`<p>Not available: ${escapeHtml(report.ranking.note)}.</p>`);
+  }
+  parts.push('<h2>Worklist: worst pseudo labels by QS</h2>');
+  parts.push(worklistSection(report));
+  parts.push('<h2>Jobs</h2>', jobsSection(report));
+  return htmlPage(`Report: ${r.name}`, parts.join('\n'));
+}
+
+function runDetails(report: Report): string {
+  const r = report.run;
+  const models = Object.entries(r.modelHashes).map(([f, h]) => `${f} ${h.slice(0, 12)}`);
+  const rows: [string, string][] = [
+    ['folder', r.dir],
+    ['sentinel', r.codeVersion],
+    ['config hash', r.configHash],
+    ['models', models.length > 0 ? models.join(', ') : '–'],
+    ['started / updated', `${r.createdAt} / ${r.updatedAt}`],
+  ];
+  return `<dl class="run">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
+
+function methodSection(report: Report): string {
+  const rows = report.methodTable;
+  const rowClass = (i: number) => {
+    const row = rows[i];
+    if (row?.isBaseline) return 'baseline';
+    const previous = rows[i - 1];
+    return previous && !previous.isBaseline && previous.budget !== row?.budget
+      ? 'budget-start'
+      : '';
+  };
+  const shared = report.sharedCost;
+  // Two tables side by side in the paper's Table 3 would not fit a screen: quality, then cost.
+  const table = methodTableCells(rows, report.run.kind);
+  const costFrom = table.header.indexOf('QE time');
+  const parts = [
+    htmlTable(
+      pickColumns(table, (i) => i < costFrom),
+      rowClass,
+    ),
+    htmlTable(
+      pickColumns(table, (i) => i < 2 || i >= costFrom),
+      rowClass,
+    ),
+  ];
+  parts.push(
+    `<p class="legend">DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs). Δ vs M0: difference of means. − random: paired over seeds at the same budget, with its 95% interval and the two-sided paired t-test p-value. QE: the method's quality-estimation cost per repeat (its own pool predictions and scoring): wall time, CPU time, peak RAM of its largest job, bytes written.${
+      shared
+        ? ` Shared jobs (M0 and the pseudo labels): ${escapeHtml(formatDuration(shared.wallS))}, peak RAM ${escapeHtml(formatBytes(shared.peakRssBytes))}, disk ${escapeHtml(formatBytes(shared.diskBytes))}.`
+        : ''
+    }</p>`,
+  );
+  const { budgetCurve, methodPoints } = report.plots;
+  if (budgetCurve) {
+    parts.push(
+      `<figure>${budgetCurve}<figcaption>Test-set Dice and NSD against the ${report.run.kind === 'al' ? 'budget' : 'top K'}, mean ± std over seeds; every line starts at M0.</figcaption></figure>`,
+    );
+  }
+  if (methodPoints) {
+    parts.push(
+      `<figure>${methodPoints}<figcaption>Test-set Dice and NSD per method, mean ± std over seeds.</figcaption></figure>`,
+    );
+  }
+  return parts.join('\n');
+}
+
+function pickColumns(table: TextTable, keep: (i: number) => boolean): TextTable {
+  return {
+    header: table.header.filter((_, i) => keep(i)),
+    rows: table.rows.map((r) => r.filter((_, i) => keep(i))),
+  };
+}
+
+function worklistSection(report: Report): string {
+  if (!report.worklist.available)
+    return `<p>Not available: ${escapeHtml(report.worklist.note)}.</p>`;
+  if (report.worklist.entries.length === 0) return '<p>No scored pool labels.</p>';
+  const cards = report.worklist.entries.map((e, i) => {
+    const t = report.thumbnails[i];
+    const alt = `${e.caseId} ${e.organ}`;
+    const picture = t?.ok
+      ? `<img alt="${escapeHtml(alt)}" src="data:image/png;base64,${t.png.toString('base64')}">`
+      : `<div class="none">${escapeHtml(t ? t.note : 'no thumbnail')}</div>`;
+    const truth =
+      e.trueDice === null
+        ? ''
+        : ` · true Dice <span class="${e.trueDice < 0.8 ? 'bad' : ''}">${formatNumber(e.trueDice)}</span>`;
+    const slice = t?.ok ? ` · slice ${t.slice}` : '';
+    return `<div class="card">${picture}<div class="what">#${e.rank} ${escapeHtml(e.caseId)} · ${escapeHtml(e.organ)}</div><div class="nums">QS ${formatNumber(e.qsScore)}${truth}${slice}</div></div>`;
+  });
+  return `<p class="legend">The pool's organ labels with the lowest QS scores (seed ${report.worklist.seed}), worst first: the CT slice where the score is worst (or the organ's largest), window −200..200 HU, the pseudo label's outline in amber.</p>\n<div class="worklist">\n${cards.join('\n')}\n</div>`;
+}
+
+function jobsSection(report: Report): string {
+  const counts = Object.entries(report.status.jobsByStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const parts = [`<p>${escapeHtml(counts || 'no jobs recorded')}.</p>`];
+  const listed = [...report.status.failed, ...report.status.notDone];
+  if (listed.length > 0) {
+    parts.push(
+      htmlTable({
+        header: ['job', 'status', 'reason', 'message'],
+        rows: listed.map((j) => [j.key, j.status, j.reason ?? '', (j.message ?? '').slice(0, 160)]),
+      }),
+    );
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,65 @@
+import type { Report } from './build-report.js';
+import { formatBytes, formatDuration } from './format-values.js';
+import { type TextTable, methodTableCells, rankingCells, worklistCells } from './table-cells.js';
+
+// A GitHub-flavoured Markdown table (pipes in cells escaped).
+export function markdownTable(table: TextTable): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const align = table.header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [line(table.header), `|${align.join('|')}|`, ...table.rows.map(line)].join('\n');
+}
+
+// The report in Markdown, for papers and READMEs: the run, notes, the method table, ranking
+// quality and the worklist (thumbnails are in the HTML and the worklist folder).
+export function reportMarkdown(report: Report, files: { worklistCsv?: string } = {}): string {
+  const r = report.run;
+  const out: string[] = [`# Report: ${r.name}`, ''];
+  out.push(
+    `${r.kind === 'al' ? 'Active learning' : 'Semi-supervised learning'} run \`${r.experiment}\` (${r.status}), engine ${r.engine}, sentinel ${r.codeVersion}, config ${r.configHash.slice(0, 12)}. Cases: ${r.cases.labeled} labeled, ${r.cases.pool} pool, ${r.cases.test} test.`,
+    '',
+  );
+  if (report.status.notes.length > 0) {
+    out.push('## Notes', '', ...report.status.notes.map((n) => `- ${n}`), '');
+  }
+  out.push('## Methods', '');
+  if (report.methodTable.length === 0) {
+    out.push('No results to tabulate yet.', '');
+  } else {
+    out.push(markdownTable(methodTableCells(report.methodTable, r.kind)), '');
+    out.push(methodTableLegend(report), '');
+  }
+  out.push('## Ranking quality against the oracle', '');
+  if (report.ranking.available) {
+    out.push(markdownTable(rankingCells(report.ranking.rows)), '');
+    out.push(
+      'Pool labels ranked by each method against their true Dice (the oracle): case level = one score per case, organ level = every case-organ label; MAP@k as defined in src/metrics/map-at-k.ts (the truly worst k found first).',
+      '',
+    );
+  } else {
+    out.push(`Not available: ${report.ranking.note}.`, '');
+  }
+  out.push('## Worklist: worst pseudo labels by QS', '');
+  if (report.worklist.available) {
+    out.push(markdownTable(worklistCells(report.worklist.entries, report.thumbnails)), '');
+    if (files.worklistCsv)
+      out.push(`Thumbnails: next to \`${files.worklistCsv}\` and in the HTML report.`, '');
+  } else {
+    out.push(`Not available: ${report.worklist.note}.`, '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function methodTableLegend(report: Report): string {
+  const al = report.run.kind === 'al';
+  const shared = report.sharedCost;
+  const sharedText = shared
+    ? ` Shared jobs (M0 training and the pool's pseudo labels), per repeat: ${formatDuration(shared.wallS)}, peak RAM ${formatBytes(shared.peakRssBytes)}, disk ${formatBytes(shared.diskBytes)}.`
+    : '';
+  return [
+    'DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs, organs absent from both maps left out).',
+    `${al ? 'revised: pool scans sent to revision (added to labeled)' : 'pseudo: pseudo labels kept for self-training'}; unlabeled: pool scans not used.`,
+    'Δ vs M0: difference of means. − random: paired over seeds (same budget), two-sided paired t-test.',
+    `QE: quality-estimation cost per repeat (the method's own pool predictions and scoring, beyond the shared pseudo labels): wall time, CPU time, peak RAM of the largest job, bytes written. Train time: fine-tuning (for M0: its training), test prediction and evaluation, per repeat.${sharedText}`,
+  ].join(' ');
+}

@@ -1,0 +1,14 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+// Renders a vega-lite spec to a standalone SVG string in Node (no browser, no canvas): the
+// report's plots are drawn by vega, never by hand. Data must be inline (nothing is fetched).
+export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { isUserError } from '../errors.js';
+import { drawThumbnail } from './draw-thumbnail.js';
+import type { RunData } from './load-run.js';
+import { findPseudoLabels, organLabelValue } from './pseudo-labels.js';
+import { labelAreaPerSlice, readSlices } from './read-slices.js';
+import type { WorklistEntry } from './worklist.js';
+
+// A worklist entry's picture: the slice drawn and the PNG, or why there is none.
+export type Thumbnail = { ok: true; slice: number; png: Buffer } | { ok: false; note: string };
+
+// Draws the thumbnail of each entry: the pool case's CT at the slice where the organ's QS score
+// is worst (the organ's largest slice in the pseudo label when the scorer did not record one),
+// with the pseudo label's outline. Reads files only; a missing or unreadable file gives a note.
+export async function drawWorklistThumbnails(
+  run: RunData,
+  entries: readonly WorklistEntry[],
+): Promise<Thumbnail[]> {
+  const out: Thumbnail[] = [];
+  for (const entry of entries) out.push(await thumbnailOf(run, entry));
+  return out;
+}
+
+async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnail> {
+  const image = run.cases.find((c) => c.caseId === entry.caseId)?.imagePath;
+  const labels = findPseudoLabels(run, entry.seed);
+  const mask = labels?.masks.get(entry.caseId);
+  const value = organLabelValue(labels?.classes ?? null, entry.organ);
+  if (image === undefined || !existsSync(image))
+    return { ok: false, note: `CT of ${entry.caseId} not found` };
+  if (labels === undefined) return { ok: false, note: 'the pool predict job is not done' };
+  if (mask === undefined || !existsSync(mask))
+    return { ok: false, note: `pseudo label of ${entry.caseId} not found` };
+  if (value === undefined) return { ok: false, note: `no label value for ${entry.organ}` };
+  try {
+    const z = entry.worstSlice ?? argmax(await labelAreaPerSlice(mask, value));
+    const ct = await readSlices(image, [z]);
+    const seg = await readSlices(mask, [z]);
+    const [nx = 1, ny = 1] = ct.header.dims;
+    const ctSlice = ct.slices.get(z);
+    const segSlice = seg.slices.get(z);
+    if (ctSlice === undefined || segSlice === undefined || segSlice.length !== ctSlice.length) {
+      return { ok: false, note: `slice ${z} is outside the CT or the pseudo label` };
+    }
+    const png = drawThumbnail({
+      nx,
+      ny,
+      ct: ctSlice,
+      labels: segSlice,
+      value,
+      spacing: ct.header.spacing,
+      affine: ct.header.affine,
+    });
+    return { ok: true, slice: z, png };
+  } catch (error) {
+    if (isUserError(error)) return { ok: false, note: error.message };
+    throw error;
+  }
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] ?? 0) > (values[best] ?? 0)) best = i;
+  return best;
+}

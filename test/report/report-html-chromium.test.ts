@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { runSentinel } from '../run-cli.js';
+import { makeReportRun } from './report-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// Where the screenshots go (kept for a person to look at): SENTINEL_SCREENSHOT_DIR or a temp dir.
+const shots = process.env.SENTINEL_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'report-shots-'));
+
+// Opens a file in headless Chromium; returns console errors, page errors, the URLs it asked
+// for, facts read from the page, and saves a full-page screenshot.
+async function openInChromium(file: string, screenshot: string) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning')
+        errors.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    // A string, so the test compiles without the DOM library.
+    const facts = (await page.evaluate(`({
+      title: document.title,
+      tables: document.querySelectorAll('table').length,
+      svgs: document.querySelectorAll('figure svg').length,
+      images: [...document.querySelectorAll('img')].map((i) => ({ ok: i.complete && i.naturalWidth > 0, src: i.src.slice(0, 22) })),
+      methodRows: document.querySelectorAll('table')[0]?.querySelectorAll('tbody tr').length ?? 0,
+    })`)) as {
+      title: string;
+      tables: number;
+      svgs: number;
+      images: { ok: boolean; src: string }[];
+      methodRows: number;
+    };
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { errors, requests, facts };
+  } finally {
+    await browser.close();
+  }
+}
+
+test(
+  'the HTML report opens in headless Chromium with no console errors, and a screenshot is saved',
+  {
+    skip: existsSync(CHROMIUM)
+      ? false
+      : `${CHROMIUM} is missing (scripts/install-system-deps.sh installs Debian's chromium)`,
+  },
+  async () => {
+    const run = await makeReportRun();
+    const result = await runSentinel(['report', '--run', run, '--format', 'html']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const html = join(run, 'report', 'report.html');
+    const content = readFileSync(html, 'utf8');
+    assert.doesNotMatch(
+      content.replaceAll('http://www.w3.org/', ''),
+      /(src|href)="https?:|url\(https?:|@import/i,
+      'no external URL',
+    );
+    const screenshot = join(shots, 'report.png');
+    const { errors, requests, facts } = await openInChromium(html, screenshot);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:')),
+      [],
+      'the page asks for nothing outside itself',
+    );
+    assert.equal(facts.title, 'Report: demo');
+    assert.equal(facts.methodRows, 7);
+    assert.equal(facts.svgs, 1, 'the budget curve');
+    assert.equal(facts.images.length, 9);
+    assert.ok(
+      facts.images.every((i) => i.ok && i.src.startsWith('data:image/png')),
+      'every thumbnail decodes',
+    );
+    assert.ok(statSync(screenshot).size > 10_000, `screenshot at ${screenshot}`);
+  },
+);
+
+test(
+  'the comparison HTML opens in headless Chromium with no console errors',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` },
+  async () => {
+    const a = await makeReportRun({ name: 'engine-a' });
+    const b = await makeReportRun({ name: 'engine-b', budgets: [1] });
+    const out = mkdtempSync(join(tmpdir(), 'report-compare-'));
+    const result = await runSentinel(['report', '--compare', a, b, '--out', out]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const { errors, facts } = await openInChromium(
+      join(out, 'compare.html'),
+      join(shots, 'compare.png'),
+    );
+    assert.deepEqual(errors, []);
+    assert.ok(facts.tables >= 2);
+  },
+);
