@@ -4,7 +4,7 @@ import type { CaseScores } from './strategy.js';
 // score is the strategy's own or the mean over the organs that have a score.
 export interface FinalCaseScores {
   caseId: string;
-  organs: { organ: string; score: number | null; slices?: number }[];
+  organs: { organ: string; score: number | null; slices?: number; worstSlice?: number | null }[];
   caseScore: number | null;
 }
 

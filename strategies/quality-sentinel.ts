@@ -29,7 +29,7 @@ const qualitySentinel: Strategy = {
         caseId: r.caseId,
         organs: r.organs.map((o) => {
           if (o.warning) context.warn(`${r.caseId}/${o.organ}: ${o.warning}`);
-          return { organ: o.organ, score: o.score, slices: o.slices };
+          return { organ: o.organ, score: o.score, slices: o.slices, worstSlice: o.worstSlice };
         }),
         caseScore: r.caseScore,
       }));

@@ -35,6 +35,8 @@ export interface OrganScore {
   score: number | null;
   // Slices the score was computed from (QS); the voxels count otherwise, when meaningful.
   slices?: number;
+  // The slice index k where the organ looks worst (QS), for worklist thumbnails.
+  worstSlice?: number | null;
 }
 
 export interface CaseScores {

@@ -20,6 +20,8 @@ export interface QsOrganScore {
   label: number | null;
   score: number | null;
   slices: number;
+  // The slice index k whose output was the lowest (null without a score).
+  worstSlice: number | null;
   // Set with the score null: the human-readable warning and its machine-readable reason.
   warning?: string;
   reason?: NoScoreReason;
@@ -42,6 +44,7 @@ function finishCase(tally: CaseTally): QsCaseScore {
       label: o.label,
       score,
       slices: o.slices,
+      worstSlice: o.worstSlice,
       ...(o.warning === undefined ? {} : { warning: o.warning }),
       ...(o.reason === undefined ? {} : { reason: o.reason }),
     };
@@ -72,8 +75,13 @@ export async function* scoreCases(
       const { batch } = event;
       const dice = await session.run(batch.images, batch.embeddings, batch.count);
       batch.owners.forEach((owner, i) => {
-        owner.sum += dice[i] as number;
+        const value = dice[i] as number;
+        owner.sum += value;
         owner.pending--;
+        if (value < owner.worst) {
+          owner.worst = value;
+          owner.worstSlice = batch.sliceIndices[i] ?? null;
+        }
       });
     }
     while (waiting.length > 0 && isComplete(waiting[0] as CaseTally)) {

@@ -32,6 +32,9 @@ export interface OrganTally {
   slices: number;
   pending: number;
   sum: number;
+  // The lowest slice output so far and its slice index k (for worklist thumbnails).
+  worst: number;
+  worstSlice: number | null;
   warning?: string;
   reason?: NoScoreReason;
 }
@@ -51,6 +54,8 @@ export interface SliceBatch {
   embeddings: Float32Array;
   count: number;
   owners: OrganTally[];
+  // The slice index k of each slot.
+  sliceIndices: number[];
 }
 
 // Either a full (or final) batch, or the marker that every slice of a case is in some batch.
@@ -94,7 +99,7 @@ export async function* buildSliceBatches(
     }
     return buffers;
   };
-  let current = { ...fresh(), count: 0, owners: [] as OrganTally[] };
+  let current = { ...fresh(), count: 0, owners: [] as OrganTally[], sliceIndices: [] as number[] };
 
   for await (const source of cases) {
     const { image, caseId } = source;
@@ -107,6 +112,8 @@ export async function* buildSliceBatches(
         slices: 0,
         pending: 0,
         sum: 0,
+        worst: Number.POSITIVE_INFINITY,
+        worstSlice: null,
       };
       tally.organs.push(organTally);
       const cls = bundle.resolveOrgan(organ.name);
@@ -143,10 +150,11 @@ export async function* buildSliceBatches(
         );
         current.embeddings.set(cls.embedding, slot * embeddingSize);
         current.owners.push(organTally);
+        current.sliceIndices.push(box.k);
         current.count++;
         if (current.count === batchSize) {
           yield { kind: 'batch', batch: current };
-          current = { ...fresh(), count: 0, owners: [] };
+          current = { ...fresh(), count: 0, owners: [], sliceIndices: [] };
         }
       }
     }

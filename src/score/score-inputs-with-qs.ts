@@ -50,11 +50,11 @@ export async function scoreInputs(
 // One warning line per case and kind (no mask voxels, no embedding) naming the organs.
 function warnGrouped(
   caseId: string,
-  organs: { organ: string; warning?: string }[],
+  organs: { organ: string; reason?: string }[],
   warn: (m: string) => void,
 ): void {
-  const empty = organs.filter((o) => o.warning?.startsWith('no mask voxels')).map((o) => o.organ);
-  const unknown = organs.filter((o) => o.warning?.startsWith('no embedding')).map((o) => o.organ);
+  const empty = organs.filter((o) => o.reason === 'empty-mask').map((o) => o.organ);
+  const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
   if (empty.length > 0)
     warn(`${caseId}: no mask voxels, no score for ${empty.length} organ(s): ${empty.join(', ')}`);
   if (unknown.length > 0)

@@ -167,3 +167,24 @@ test('cases come back in input order, each as soon as its slices have run', asyn
   }
   assert.deepEqual(order, ['case0', 'case1', 'case2', 'case3']);
 });
+
+test('each scored organ names the slice with its lowest output (for worklist thumbnails)', async () => {
+  const outputs: number[] = [];
+  const base = meanMaskSession(bundle, []);
+  const recording: QsSession = {
+    ...base,
+    async run(images, embeddings, count) {
+      const out = await base.run(images, embeddings, count);
+      outputs.push(...out);
+      return out;
+    },
+  };
+  const [result] = await scoreAllCases(bundle, recording, casesOf(1), { batchSize: 2 });
+  const [liver, spleen, kidney] = result?.organs ?? [];
+  // Liver is scored on slices valid[floor(5/3 * i)] = 0, 1, 3, in that order; spleen on 3.
+  const liverOutputs = outputs.slice(0, 3);
+  const lowest = liverOutputs.indexOf(Math.min(...liverOutputs));
+  assert.equal(liver?.worstSlice, [0, 1, 3][lowest]);
+  assert.equal(spleen?.worstSlice, 3);
+  assert.equal(kidney?.worstSlice, null);
+});

@@ -51,6 +51,7 @@ export const ScoreJobResult = z.object({
           organ: z.string(),
           score: z.number().nullable(),
           slices: z.number().optional(),
+          worstSlice: z.number().nullable().optional(),
         }),
       ),
     }),

@@ -52,6 +52,7 @@ export function scoreJob(
           organ: o.organ,
           value: o.score,
           slices: o.slices ?? null,
+          worstSlice: o.worstSlice ?? null,
         })),
       ]);
       insertScores(tx, rows);
