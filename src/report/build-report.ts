@@ -60,7 +60,9 @@ export async function buildReport(run: RunData, options: BuildReportOptions = {}
     worklist.available && options.thumbnails !== false
       ? await drawWorklistThumbnails(run, worklist.entries)
       : [];
-  const drawPlots = options.plots !== false && methodTable.length > 0;
+  const drawPlots =
+    options.plots !== false &&
+    methodTable.some((r) => Number.isFinite(r.dsc.mean) || Number.isFinite(r.nsd.mean));
   return {
     run: summarizeRun(run),
     status: describeRunStatus(run),

@@ -4,7 +4,7 @@ import { pearson, spearman } from '../metrics/correlation.js';
 import { mean, sampleStd } from '../metrics/descriptive.js';
 import { meanAveragePrecisionAtK } from '../metrics/map-at-k.js';
 import type { RunData } from './load-run.js';
-import { orderMethods } from './method-order.js';
+import { orderMethods, plannedRun } from './method-order.js';
 
 // The method whose scores are the true Dice of each pool pseudo label.
 export const ORACLE_METHOD = 'oracle';
@@ -38,9 +38,12 @@ export type RankingQuality =
 export function rankingQuality(run: RunData): RankingQuality {
   const oracle = run.scores.filter((s) => s.method === ORACLE_METHOD);
   if (oracle.length === 0) {
+    const asked = plannedRun(run).methods.includes(ORACLE_METHOD);
     return {
       available: false,
-      note: 'ranking quality needs the true Dice of the pool labels: run the experiment with the oracle among its methods (e.g. --methods qs,entropy,mc-dropout,random,oracle)',
+      note: asked
+        ? "ranking quality needs the oracle's scores (the true Dice of the pool labels), and its score job has not finished"
+        : 'ranking quality needs the true Dice of the pool labels: run the experiment with the oracle among its methods (e.g. --methods qs,entropy,mc-dropout,random,oracle)',
     };
   }
   const methods = orderMethods(

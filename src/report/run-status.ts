@@ -37,7 +37,7 @@ export function describeRunStatus(run: RunData): RunStatus {
   if (status !== 'done') {
     const done = jobsByStatus.done ?? 0;
     notes.push(
-      `The run is not finished (status ${status}): ${done} of ${run.jobs.length} jobs done; this report shows what exists.`,
+      `The run ${status === 'running' ? 'is not finished' : 'did not finish'} (status ${status}): ${done} of ${run.jobs.length} recorded jobs done; this report shows what exists.`,
     );
   }
   if (failed.length > 0) {

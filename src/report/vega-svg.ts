@@ -5,7 +5,8 @@ import type { TopLevelSpec } from 'vega-lite';
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = vegaLite.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  // Errors only: vega's warnings (e.g. an empty extent) would go to the user's terminal.
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

@@ -1,5 +1,6 @@
 import { CASE_LEVEL_ORGAN } from '../db/schema.js';
 import type { RunData } from './load-run.js';
+import { plannedRun } from './method-order.js';
 import { ORACLE_METHOD } from './ranking-quality.js';
 
 // The method whose scores rank the worklist.
@@ -27,9 +28,12 @@ export type Worklist =
 export function buildWorklist(run: RunData, limit: number): Worklist {
   const qs = run.scores.filter((s) => s.method === QS_METHOD && s.organ !== CASE_LEVEL_ORGAN);
   if (qs.length === 0) {
+    const asked = plannedRun(run).methods.includes(QS_METHOD);
     return {
       available: false,
-      note: 'no QS scores in this run: the worklist ranks pool labels by QS (add qs to the methods)',
+      note: asked
+        ? 'no QS scores yet: the QS score job has not finished'
+        : 'no QS scores in this run: the worklist ranks pool labels by QS (add qs to the methods)',
     };
   }
   const seed = Math.min(...qs.map((s) => s.seed));

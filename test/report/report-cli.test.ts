@@ -104,7 +104,7 @@ test('an empty run gives a report that says there is nothing yet; no oracle: say
   const md = readFileSync(join(run, 'report', 'report.md'), 'utf8');
   assert.match(md, /No evaluation results yet/);
   assert.match(md, /No results to tabulate yet/);
-  assert.match(md, /Not available: no QS scores in this run/);
+  assert.match(md, /Not available: no QS scores yet: the QS score job has not finished/);
   const noOracle = await makeReportRun({ oracle: false });
   assert.equal((await runSentinel(['report', '--run', noOracle, '--format', 'md'])).exitCode, 0);
   assert.match(
