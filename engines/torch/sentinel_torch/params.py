@@ -11,7 +11,7 @@ NETWORKS = ("unet", "swinunetr")
 
 # Per-network defaults: the small U-Net for CPU phantoms, SwinUNETR as MONAI's BTCV recipe.
 _NETWORK_DEFAULTS = {
-    "unet": {"patchSize": [48, 48, 32], "learningRate": 2e-3},
+    "unet": {"patchSize": [48, 48, 32], "learningRate": 1e-2},
     "swinunetr": {"patchSize": [96, 96, 96], "learningRate": 1e-4},
 }
 
