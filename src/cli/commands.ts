@@ -36,4 +36,12 @@ export const commands: Record<string, { description: string; load: () => Promise
       'Report a run (method table, budget curve, ranking quality, worklist) or compare two',
     load: async () => (await import('./commands/report.js')).default,
   },
+  'engine-schemas': {
+    description: 'Print (or write with --out) the JSON Schemas of the engine contract v1',
+    load: async () => (await import('./commands/engine-schemas.js')).default,
+  },
+  'engine-check': {
+    description: 'Check an engine against the contract (tiny train + predict, outputs validated)',
+    load: async () => (await import('./commands/engine-check.js')).default,
+  },
 };

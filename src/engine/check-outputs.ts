@@ -40,6 +40,14 @@ export async function checkMask(
   image: GridLike,
   labels: Set<number>,
 ): Promise<OutputProblem | undefined> {
+  return (await checkMaskGrid(path, image)) ?? (await checkMaskLabels(path, labels));
+}
+
+// A mask must exist and be one 3D volume on the image's grid.
+export async function checkMaskGrid(
+  path: string,
+  image: GridLike,
+): Promise<OutputProblem | undefined> {
   const missing = await checkExists(path, 'mask');
   if (missing) return missing;
   return readingProblem(path, async () => {
@@ -48,7 +56,16 @@ export async function checkMask(
       return `mask ${path} has dims ${header.dims.join(' x ')}; a mask is one 3D label map`;
     }
     const diff = gridDifference(image, header);
-    if (diff) return `mask ${path} is not on the image's grid (image vs mask: ${diff})`;
+    return diff ? `mask ${path} is not on the image's grid (image vs mask: ${diff})` : undefined;
+  });
+}
+
+// A mask may hold only 0 and the class map's labels (whole numbers).
+export async function checkMaskLabels(
+  path: string,
+  labels: Set<number>,
+): Promise<OutputProblem | undefined> {
+  return readingProblem(path, async () => {
     const bad = new Map<number, number>();
     await forEachSlab(path, (slab) => {
       for (let i = 0; i < slab.data.length; i++) {
