@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runSentinel } from '../run-cli.js';
-import { makeReportRun } from './report-fixture.js';
+import { makeReportRun, tempFolder } from './report-fixture.js';
 
 function assertUserError(result: { exitCode: number; stderr: string }, message: RegExp) {
   assert.equal(result.exitCode, 2, result.stderr);
@@ -57,7 +49,7 @@ test('sentinel report writes Markdown, HTML, CSV, JSON, the budget curve and the
 
 test('one budget: a method plot instead of the curve; --format picks the files; --out', async () => {
   const run = await makeReportRun({ budgets: [2] });
-  const out = mkdtempSync(join(tmpdir(), 'report-out-'));
+  const out = tempFolder('report-out-');
   const result = await runSentinel([
     'report',
     run,
@@ -114,7 +106,7 @@ test('an empty run gives a report that says there is nothing yet; no oracle: say
 });
 
 test('user errors: no run folder, no database, a damaged database, a bad format, no run given', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'report-errors-'));
+  const dir = tempFolder('report-errors-');
   assertUserError(
     await runSentinel(['report', '--run', join(dir, 'nope')]),
     /error: no run folder at/,
@@ -148,7 +140,7 @@ test('user errors: no run folder, no database, a damaged database, a bad format,
 test('sentinel report --compare: two runs side by side with B - A', async () => {
   const a = await makeReportRun({ name: 'engine-a' });
   const b = await makeReportRun({ name: 'engine-b', budgets: [1] });
-  const out = mkdtempSync(join(tmpdir(), 'report-compare-'));
+  const out = tempFolder('report-compare-');
   const result = await runSentinel(['report', '--compare', a, b, '--out', out]);
   assert.equal(result.exitCode, 0, result.stderr);
   assert.deepEqual(readdirSync(out).sort(), [

@@ -1,7 +1,7 @@
 // A real run folder for the report tests: a SQLite database written through src/db (experiment,
 // cases, jobs with costs, metrics, scores incl. the oracle) and, for the worklist thumbnails, a
 // small phantom dataset and a pool predict job folder whose masks are damaged ground truth.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordCases } from '../../src/db/cases.js';
@@ -50,11 +50,24 @@ export interface FixtureOptions {
   empty?: boolean;
 }
 
+// Temporary folders made for the tests of this process, removed when it exits.
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+// A fresh temporary folder, removed when the test process exits.
+export function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 // A demo dataset shared by the tests of one process (1 labeled, 3 pool, 2 test phantoms, 32^3).
 let dataset: Promise<DemoDataset> | undefined;
 export function fixtureDataset(): Promise<DemoDataset> {
   dataset ??= makeDemoDataset({
-    out: join(mkdtempSync(join(tmpdir(), 'report-data-')), 'demo'),
+    out: join(tempFolder('report-data-'), 'demo'),
     labeled: 1,
     pool: 3,
     test: 2,
@@ -67,7 +80,7 @@ export function fixtureDataset(): Promise<DemoDataset> {
 // Makes a run folder with a finished (or, as asked, unfinished or empty) AL experiment.
 export async function makeReportRun(options: FixtureOptions = {}): Promise<string> {
   const data = await fixtureDataset();
-  const runDir = join(mkdtempSync(join(tmpdir(), 'report-run-')), options.name ?? 'demo');
+  const runDir = join(tempFolder('report-run-'), options.name ?? 'demo');
   const budgets = options.budgets ?? [1, 2];
   const db = openDatabase(runDatabasePath(runDir));
   try {

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { runSentinel } from '../run-cli.js';
-import { makeReportRun } from './report-fixture.js';
+import { makeReportRun, tempFolder } from './report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Where the screenshots go (kept for a person to look at): SENTINEL_SCREENSHOT_DIR or a temp dir.
-const shots = process.env.SENTINEL_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'report-shots-'));
+const shots = process.env.SENTINEL_SCREENSHOT_DIR ?? tempFolder('report-shots-');
 
 // Opens a file in headless Chromium; returns console errors, page errors, the URLs it asked
 // for, facts read from the page, and saves a full-page screenshot.
@@ -96,7 +95,7 @@ test(
   async () => {
     const a = await makeReportRun({ name: 'engine-a' });
     const b = await makeReportRun({ name: 'engine-b', budgets: [1] });
-    const out = mkdtempSync(join(tmpdir(), 'report-compare-'));
+    const out = tempFolder('report-compare-');
     const result = await runSentinel(['report', '--compare', a, b, '--out', out]);
     assert.equal(result.exitCode, 0, result.stderr);
     const { errors, facts } = await openInChromium(
