@@ -25,7 +25,11 @@ export function classOrder(classes: Record<string, string>): ClassOrder {
 }
 
 // Fails unless a checkpoint was trained for the same labels as the request asks for.
-export function assertSameLabels(checkpointLabels: number[], order: ClassOrder, path: string): void {
+export function assertSameLabels(
+  checkpointLabels: number[],
+  order: ClassOrder,
+  path: string,
+): void {
   const same =
     checkpointLabels.length === order.labels.length &&
     checkpointLabels.every((label, i) => label === order.labels[i]);

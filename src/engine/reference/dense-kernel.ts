@@ -83,7 +83,10 @@ export function accumulateDenseGradients(
       const x0 = r * n;
       for (let i = 0; i < n; i++) {
         gw[w0 + i]! +=
-          g0 * src[x0 + i]! + g1 * src[x0 + n + i]! + g2 * src[x0 + 2 * n + i]! + g3 * src[x0 + 3 * n + i]!;
+          g0 * src[x0 + i]! +
+          g1 * src[x0 + n + i]! +
+          g2 * src[x0 + 2 * n + i]! +
+          g3 * src[x0 + 3 * n + i]!;
       }
     }
     for (; r < rows; r++) {
@@ -99,6 +102,7 @@ export function accumulateDenseGradients(
 export function transposedLayer(layer: DenseLayer): DenseLayer {
   const { inSize: n, outSize: m, weights } = layer;
   const transposed = new Float32Array(weights.length);
-  for (let o = 0; o < m; o++) for (let i = 0; i < n; i++) transposed[i * m + o] = weights[o * n + i]!;
+  for (let o = 0; o < m; o++)
+    for (let i = 0; i < n; i++) transposed[i * m + o] = weights[o * n + i]!;
   return { inSize: m, outSize: n, weights: transposed, biases: new Float32Array(n) };
 }

@@ -85,7 +85,11 @@ export function gatherRows(
   }
 }
 
-function clipTo(image: ArrayLike<number>, voxels: number, [lo, hi]: [number, number]): Float32Array {
+function clipTo(
+  image: ArrayLike<number>,
+  voxels: number,
+  [lo, hi]: [number, number],
+): Float32Array {
   const out = new Float32Array(voxels);
   for (let v = 0; v < voxels; v++) {
     const value = image[v]!;

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
-import { isUserError, UserError } from '../../errors.js';
+import { UserError, isUserError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
-import { CONTRACT, PredictRequest, PredictResponse, TrainRequest, TrainResponse } from '../contract.js';
+import {
+  CONTRACT,
+  PredictRequest,
+  PredictResponse,
+  TrainRequest,
+  TrainResponse,
+} from '../contract.js';
 import { serializeCheckpoint } from './checkpoint.js';
 import { EngineParams } from './params.js';
 import { predictReference } from './predict.js';
@@ -23,7 +29,9 @@ async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseCommandLine(argv);
   const action = positionals[0];
   if (positionals.length !== 1 || (action !== 'train' && action !== 'predict')) {
-    throw new UserError(`expected one action, train or predict, got "${positionals.join(' ')}"`, { hint: USAGE });
+    throw new UserError(`expected one action, train or predict, got "${positionals.join(' ')}"`, {
+      hint: USAGE,
+    });
   }
   if (!values.request) throw new UserError('missing --request', { hint: USAGE });
   const schema: ZodType = action === 'train' ? TrainRequest : PredictRequest;
@@ -40,29 +48,50 @@ async function run(argv: string[]): Promise<void> {
       checkpoint: request.checkpoint,
       stats: checkpoint.training,
     };
-    await writeAtomically(request.response, `${JSON.stringify(TrainResponse.parse(response), null, 2)}\n`);
+    await writeAtomically(
+      request.response,
+      `${JSON.stringify(TrainResponse.parse(response), null, 2)}\n`,
+    );
   } else {
     const request = PredictRequest.parse(raw);
     const outputs = await predictReference(request, params);
-    const response: PredictResponse = { contract: CONTRACT, action: 'predict', engine: ENGINE, outputs };
-    await writeAtomically(request.response, `${JSON.stringify(PredictResponse.parse(response), null, 2)}\n`);
+    const response: PredictResponse = {
+      contract: CONTRACT,
+      action: 'predict',
+      engine: ENGINE,
+      outputs,
+    };
+    await writeAtomically(
+      request.response,
+      `${JSON.stringify(PredictResponse.parse(response), null, 2)}\n`,
+    );
   }
 }
 
 function parseCommandLine(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: { request: { type: 'string' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { request: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UserError((error as Error).message, { hint: USAGE });
   }
 }
 
-async function readRequest(path: string, schema: ZodType): Promise<{ params: unknown } & Record<string, unknown>> {
+async function readRequest(
+  path: string,
+  schema: ZodType,
+): Promise<{ params: unknown } & Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read request ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(
+      `cannot read request ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let json: unknown;
   try {
@@ -89,15 +118,19 @@ function parseParams(params: unknown): EngineParams {
   });
 }
 
-// Writes a file next to its destination, then renames it into place.
+// Writes a file next to its destination (making its folder), then renames it into place.
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(temporary, text);
   } catch (error) {
-    throw new UserError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: `check that ${dirname(path)} exists and is writable`,
-    });
+    throw new UserError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: `check that ${dirname(path)} exists and is writable`,
+      },
+    );
   }
   await rename(temporary, path);
 }

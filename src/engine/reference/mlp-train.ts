@@ -32,7 +32,11 @@ export interface Batch {
 
 // The mean cross-entropy of a batch and its gradients, in the order of the network's parameter
 // arrays (layer 0 weights, layer 0 biases, layer 1 weights, ...). Dropout masks come from `rng`.
-export function lossGradients(mlp: Mlp, batch: Batch, rng: Rng): { loss: number; grads: Float32Array[] } {
+export function lossGradients(
+  mlp: Mlp,
+  batch: Batch,
+  rng: Rng,
+): { loss: number; grads: Float32Array[] } {
   const { layers, dropout } = mlp;
   const { rows, inputs, targets } = batch;
   const count = layers.length;
@@ -47,7 +51,7 @@ export function lossGradients(mlp: Mlp, batch: Batch, rng: Rng): { loss: number;
       const keep = 1 - dropout;
       for (let i = 0; i < dst.length; i++) {
         masks[i] = rng.next() < keep ? 1 / keep : 0;
-        dst[i]! *= masks[i]!;
+        dst[i] = dst[i]! * masks[i]!;
       }
     }
     acts.push(dst);
@@ -70,7 +74,7 @@ export function lossGradients(mlp: Mlp, batch: Batch, rng: Rng): { loss: number;
     const dropped = l === count - 1 && masks.length > 0;
     for (let i = 0; i < gin.length; i++) {
       if (src[i]! <= 0) gin[i] = 0;
-      else if (dropped) gin[i]! *= masks[i]!;
+      else if (dropped) gin[i] = gin[i]! * masks[i]!;
     }
     upstream = gin;
   }
@@ -78,7 +82,13 @@ export function lossGradients(mlp: Mlp, batch: Batch, rng: Rng): { loss: number;
 }
 
 // One training step on a batch; returns the batch's mean cross-entropy (before the update).
-export function trainStep(mlp: Mlp, adam: AdamState, batch: Batch, learningRate: number, rng: Rng): number {
+export function trainStep(
+  mlp: Mlp,
+  adam: AdamState,
+  batch: Batch,
+  learningRate: number,
+  rng: Rng,
+): number {
   const { loss, grads } = lossGradients(mlp, batch, rng);
   adam.step++;
   mlp.layers.forEach((layer, l) => {
@@ -100,7 +110,7 @@ function softmaxCrossEntropy(
   let loss = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * classes;
-    let max = -Infinity;
+    let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[o + c]!);
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(logits[o + c]! - max);
@@ -114,7 +124,13 @@ function softmaxCrossEntropy(
   return { loss: loss / rows, grad };
 }
 
-function adamUpdate(adam: AdamState, slot: number, params: Float32Array, grads: Float32Array, learningRate: number): void {
+function adamUpdate(
+  adam: AdamState,
+  slot: number,
+  params: Float32Array,
+  grads: Float32Array,
+  learningRate: number,
+): void {
   const beta1 = 0.9;
   const beta2 = 0.999;
   const m = adam.m[slot]!;

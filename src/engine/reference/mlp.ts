@@ -88,7 +88,7 @@ export function forwardOutput(
       const h = hidden[r * inSize + i]!;
       row[i] = dropoutRng ? (dropoutRng.next() < keep ? h / keep : 0) : h;
     }
-    let max = -Infinity;
+    let max = Number.NEGATIVE_INFINITY;
     for (let o = 0, w = 0; o < outSize; o++) {
       let s = biases[o]!;
       for (let i = 0; i < inSize; i++, w++) s += weights[w]! * row[i]!;

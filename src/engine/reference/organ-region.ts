@@ -16,11 +16,18 @@ const MARGIN = 0.05;
 
 // A region that holds nothing yet.
 export function emptyRegion(): OrganRegion {
-  return { lo: [Infinity, Infinity, Infinity], hi: [-Infinity, -Infinity, -Infinity] };
+  return {
+    lo: [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
+    hi: [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+  };
 }
 
 // Grows `region` to hold every voxel of a case whose class is not background.
-export function extendRegion(region: OrganRegion, features: FeatureColumns, classOf: Uint8Array): void {
+export function extendRegion(
+  region: OrganRegion,
+  features: FeatureColumns,
+  classOf: Uint8Array,
+): void {
   const positions = features.columns.slice(-3);
   for (let v = 0; v < classOf.length; v++) {
     if (classOf[v] === 0) continue;

@@ -8,7 +8,7 @@ export const EngineParams = z
     // Training: mini-batch updates of Adam.
     steps: z.number().int().positive().default(3000),
     batchSize: z.number().int().positive().default(256),
-    learningRate: z.number().positive().default(0.003),
+    learningRate: z.number().positive().default(0.01),
     // Training: widths of the hidden layers (ignored when fine-tuning from a checkpoint).
     hiddenUnits: z.array(z.number().int().positive()).min(1).default([64, 32]),
     // Training: dropout rate on the last hidden layer, also used for Monte-Carlo sampling.

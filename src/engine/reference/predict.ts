@@ -41,7 +41,13 @@ export async function predictReference(
     const type = request.save.probabilityType;
     if (request.save.probabilities) {
       output.probabilities = `${stem}_probabilities${extension}`;
-      await writeProbabilities(output.probabilities, fullProbabilities(probabilities), classes, image, type);
+      await writeProbabilities(
+        output.probabilities,
+        fullProbabilities(probabilities),
+        classes,
+        image,
+        type,
+      );
     }
     if (request.save.mcSamples > 0) {
       output.mcSamples = [];

@@ -2,10 +2,10 @@ import type { TrainRequest } from '../contract.js';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.js';
 import { assertSameLabels, classOrder } from './class-map.js';
 import { type FeatureConfig, computeFeatures, featureCount } from './features.js';
-import { type Mlp, createMlp } from './mlp.js';
 import { type Batch, createAdam, trainStep } from './mlp-train.js';
+import { type Mlp, createMlp } from './mlp.js';
 import { type OrganRegion, emptyRegion, extendRegion, unionRegion } from './organ-region.js';
-import { EngineParams } from './params.js';
+import type { EngineParams } from './params.js';
 import { createRng } from './prng.js';
 import { readImage, readLabels } from './volume-io.js';
 import {
@@ -57,8 +57,7 @@ export async function trainReference(
   const normalization = init?.normalization ?? featureStatistics(set);
   normalizeRows(set.inputs, set.rows, normalization);
   const mlp =
-    init?.mlp ??
-    createMlp([set.features, ...params.hiddenUnits, classes], params.dropout, rng);
+    init?.mlp ?? createMlp([set.features, ...params.hiddenUnits, classes], params.dropout, rng);
   const losses = fit(mlp, set, params, rng);
   const previousSteps = Number(init?.training.steps ?? 0);
   return {

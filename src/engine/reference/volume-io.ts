@@ -1,5 +1,12 @@
 import { UserError } from '../../errors.js';
-import { type Affine, type Volume, assertSameGrid, readLabelMap, readNifti, writeNifti } from '../../volume/index.js';
+import {
+  type Affine,
+  type Volume,
+  assertSameGrid,
+  readLabelMap,
+  readNifti,
+  writeNifti,
+} from '../../volume/index.js';
 import type { ImageGeometry } from './features.js';
 
 // The reference engine's file access: images and label maps in, masks and probability maps
@@ -19,7 +26,11 @@ export async function readImage(path: string): Promise<EngineImage> {
 }
 
 // Reads a label map (integer values) that must lie on the grid of its image.
-export async function readLabels(path: string, image: EngineImage, imagePath: string): Promise<ArrayLike<number>> {
+export async function readLabels(
+  path: string,
+  image: EngineImage,
+  imagePath: string,
+): Promise<ArrayLike<number>> {
   const volume = await readLabelMap(path);
   assertSameGrid(image.geometry, volume, [imagePath, path]);
   return volume.data;
@@ -44,7 +55,11 @@ export async function writeProbabilities(
     await writeNifti(path, volumeOn(image, dims, 'float32', probabilities));
     return;
   }
-  await writeNifti(path, volumeOn(image, dims, 'uint8', quantizeProbabilities(probabilities, classes)), {
+  // writeNifti stores round(value / slope): values that are exact multiples of 1/255 keep the
+  // bytes chosen here.
+  const bytes = quantizeProbabilities(probabilities, classes);
+  const values = Float32Array.from(bytes, (b) => b / 255);
+  await writeNifti(path, volumeOn(image, dims, 'float32', values), {
     datatype: 'uint8',
     sclSlope: 1 / 255,
     sclInter: 0,
@@ -89,7 +104,9 @@ function volumeOn(
 function spatialDims(volume: Volume, path: string): [number, number, number] {
   const [nx = 1, ny = 1, nz = 1, ...rest] = volume.dims;
   if (rest.some((n) => n !== 1)) {
-    throw new UserError(`${path} has ${volume.dims.length} dimensions (${volume.dims.join('x')}); a 3D image is expected`);
+    throw new UserError(
+      `${path} has ${volume.dims.length} dimensions (${volume.dims.join('x')}); a 3D image is expected`,
+    );
   }
   return [nx, ny, nz];
 }
