@@ -31,6 +31,10 @@ export const commands: Record<string, { description: string; load: () => Promise
       'Run one score or evaluate job of an experiment (internal, used by al-run/ssl-run)',
     load: async () => (await import('./commands/job.js')).default,
   },
+  exec: {
+    description: 'Run one metered task of a batch job (internal, used by the Slurm executor)',
+    load: async () => (await import('./commands/exec.js')).default,
+  },
   report: {
     description:
       'Report a run (method table, budget curve, ranking quality, worklist) or compare two',
