@@ -18,8 +18,7 @@ const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 // on phantoms, every output checked against the contract; prints a checklist, exits 0 when all
 // checks pass and 1 otherwise.
 const engineCheck: Command = {
-  description:
-    'Check an engine against the contract (tiny train + predict, outputs validated)',
+  description: 'Check an engine against the contract (tiny train + predict, outputs validated)',
   usage:
     'sentinel engine-check --config FILE [--params JSON] [--cases N] [--size NxNxN] [--keep DIR]',
   options: {
