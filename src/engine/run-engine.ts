@@ -5,7 +5,8 @@ import { UserError } from '../errors.js';
 import type { JobCost } from '../executor/cost-meter.js';
 import { expandArgv } from '../executor/expand-argv.js';
 import { readLogTail } from '../executor/log-tail.js';
-import { type ProcessFailureReason, runProcess } from '../executor/run-process.js';
+import { type ProcessExecutor, localProcessExecutor } from '../executor/process-executor.js';
+import type { ProcessFailureReason } from '../executor/run-process.js';
 import { packageRoot } from '../package-root.js';
 import { checkPredictOutputs, checkTrainOutputs } from './check-response-outputs.js';
 import {
@@ -65,6 +66,8 @@ export interface RunEngineOptions {
   checkOutputs?: boolean;
   killGraceSeconds?: number;
   sampleIntervalMs?: number;
+  // Where the engine process runs (default: here, through runProcess).
+  executor?: ProcessExecutor;
 }
 
 // Runs one engine action through contract v1: writes the request, runs the configured command
@@ -92,12 +95,16 @@ export async function runEngine(
     log: join(jobDir, 'engine.log'),
   };
   const request = buildRequest(engine, task, paths);
-  await mkdir(jobDir, { recursive: true });
-  // A response or scratch files left by an earlier attempt must not be mistaken for this one's.
-  await rm(paths.response, { force: true });
-  await rm(paths.workdir, { recursive: true, force: true });
-  await mkdir(paths.workdir, { recursive: true });
-  await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`);
+  const executor = options.executor ?? localProcessExecutor;
+  // Re-attaching to an engine a killed orchestrator started: its files are its own.
+  if (!executor.reattaching) {
+    await mkdir(jobDir, { recursive: true });
+    // A response or scratch files left by an earlier attempt must not be mistaken for this one's.
+    await rm(paths.response, { force: true });
+    await rm(paths.workdir, { recursive: true, force: true });
+    await mkdir(paths.workdir, { recursive: true });
+    await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`);
+  }
 
   const values = {
     action: request.action,
@@ -111,7 +118,7 @@ export async function runEngine(
   const env = Object.fromEntries(
     Object.entries(engine.env).map(([k, v]) => [k, expandArgv([v], values)[0]!]),
   );
-  const run = await runProcess({
+  const run = await executor.run({
     argv: expandArgv(engine.command, values),
     env,
     logPath: paths.log,

@@ -2,11 +2,17 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 // Removes the partial folders of attempts that an earlier, killed orchestrator left behind.
-// Called under the run lock, so no other live orchestrator owns any of them.
-export async function cleanPartialJobs(runDir: string): Promise<number> {
+// Called under the run lock, so no other live orchestrator owns any of them. Folders in `keep`
+// (attempts whose Slurm jobs a restarted run re-attaches to) stay.
+export async function cleanPartialJobs(
+  runDir: string,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<number> {
   const jobsDir = join(runDir, 'jobs');
   const names = await readdir(jobsDir).catch(() => [] as string[]);
-  const stale = names.filter((name) => /\.partial-\d+-\d+$/.test(name));
+  const stale = names.filter(
+    (name) => /\.partial-\d+-\d+$/.test(name) && !keep.has(join(jobsDir, name)),
+  );
   await Promise.all(stale.map((name) => rm(join(jobsDir, name), { recursive: true, force: true })));
   return stale.length;
 }

@@ -1,3 +1,4 @@
+import type { ExecutorConfig } from '../config/experiment-schema.js';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { DataConfig } from './dataset.js';
 
@@ -29,6 +30,8 @@ export interface ExperimentSettings {
   qs: { model: string; batchSize: number };
   mcSamples: number;
   nsdToleranceMm: number;
+  // Where the jobs run (local or Slurm), as configured.
+  executor: ExecutorConfig;
   concurrency: { engine: number; node: number };
   maxAttempts: number;
   exportWorklist: boolean;

@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import {
   type JobSpec,
   findDoneJob,
+  findJob,
   markJobDone,
   markJobFailed,
   markJobRunning,
+  setJobExternalId,
 } from '../db/jobs.js';
 import type { Db } from '../db/types.js';
 import type { DbWriter } from '../db/types.js';
 import type { JobCost } from '../executor/cost-meter.js';
+import {
+  type JobExecutor,
+  type RunExecutor,
+  localRunExecutor,
+} from '../executor/process-executor.js';
 
 let attemptCounter = 0;
 
@@ -21,8 +28,8 @@ export interface ExperimentJob<T = unknown> {
   pool: 'engine' | 'node';
   label: string;
   // Does the work into `dir`, a fresh folder that becomes the job's folder when it succeeds.
-  // Paths in the output are relative to `dir`.
-  work(dir: string, signal: AbortSignal): Promise<WorkOutcome<T>>;
+  // Paths in the output are relative to `dir`. Its subprocess runs through `executor`.
+  work(dir: string, signal: AbortSignal, executor: JobExecutor): Promise<WorkOutcome<T>>;
   // Rows to write in the same transaction that marks the job done.
   record?(tx: DbWriter, output: T): void;
 }
@@ -37,12 +44,14 @@ export type WorkOutcome<T> =
       logPath: string;
       logTail?: string;
       exitCode?: number;
+      // The job already retried what failed (array tasks, alone): do not run it again.
+      final?: boolean;
     };
 
 // A job that ended: its output (done now or on an earlier run), or why it failed.
 export type JobEnd<T> =
   | { ok: true; key: string; dir: string; output: T; reused: boolean }
-  | { ok: false; key: string; message: string; logPath: string };
+  | { ok: false; key: string; message: string; logPath: string; final?: boolean };
 
 // Where a job's folder is, from its key ("score/qs" -> jobs/score__qs).
 export function jobDir(runDir: string, key: string): string {
@@ -66,24 +75,39 @@ export function doneOutput<T>(
 // it succeeds, and the done status and the job's rows are written in one transaction. A run
 // killed anywhere leaves either a finished job or one to redo, never a half-recorded one. Each
 // attempt has its own partial folder, so an engine orphaned by a killed orchestrator cannot
-// write into the folder of the attempt that redoes its job.
+// write into the folder of the attempt that redoes its job. An attempt that a killed
+// orchestrator left running on Slurm is re-attached to instead: same folder, nothing submitted
+// twice (the executor knows what it submitted).
 export async function runJobAttempt<T>(
   db: Db,
   experimentId: number,
   runDir: string,
   job: ExperimentJob<T>,
   signal: AbortSignal,
+  executor: RunExecutor = localRunExecutor,
 ): Promise<JobEnd<T>> {
   const dir = jobDir(runDir, job.spec.key);
-  const partial = `${dir}.partial-${process.pid}-${++attemptCounter}`;
+  const found = executor.takeReattach(job.spec.key);
+  const previous = found && findJob(db, experimentId, job.spec.key);
+  const reattach = previous ? found : undefined;
+  const partial = reattach?.dir ?? `${dir}.partial-${process.pid}-${++attemptCounter}`;
   await mkdir(partial, { recursive: true });
-  const recorded = markJobRunning(db, experimentId, job.spec, {
-    logPath: join(dir, 'job.log'),
-    executor: 'local',
+  const recorded =
+    previous ||
+    markJobRunning(db, experimentId, job.spec, {
+      logPath: join(dir, 'job.log'),
+      executor: executor.name,
+    });
+  const jobExecutor = executor.forAttempt({
+    key: job.spec.key,
+    dir: partial,
+    pool: job.pool,
+    ...(reattach ? { reattach } : {}),
+    onSubmitted: (ids) => setJobExternalId(db, recorded.id, ids),
   });
   let outcome: WorkOutcome<T>;
   try {
-    outcome = await job.work(partial, signal);
+    outcome = await job.work(partial, signal, jobExecutor);
   } catch (error) {
     markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
     throw error;
@@ -95,7 +119,13 @@ export async function runJobAttempt<T>(
       exitCode: outcome.exitCode ?? null,
       cost: outcome.cost ? toDbCost(outcome.cost) : null,
     });
-    return { ok: false, key: job.spec.key, message: outcome.message, logPath: outcome.logPath };
+    return {
+      ok: false,
+      key: job.spec.key,
+      message: outcome.message,
+      logPath: outcome.logPath,
+      ...(outcome.final ? { final: true } : {}),
+    };
   }
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);

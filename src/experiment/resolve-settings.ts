@@ -125,10 +125,12 @@ export async function resolveSettings(
     qs: { model: qsModel, batchSize: config.qs.batchSize },
     mcSamples: config.mcDropout.samples,
     nsdToleranceMm: config.metrics.nsdToleranceMm,
-    concurrency: {
-      engine: config.executor.engineConcurrency,
-      node: config.executor.nodeConcurrency,
-    },
+    executor: config.executor,
+    // On Slurm the cluster schedules: up to maxParallel jobs of each pool are submitted at once.
+    concurrency:
+      config.executor.kind === 'slurm'
+        ? { engine: config.executor.maxParallel, node: config.executor.maxParallel }
+        : { engine: config.executor.engineConcurrency, node: config.executor.nodeConcurrency },
     maxAttempts: config.executor.maxAttempts,
     exportWorklist: flags.exportWorklist ?? false,
     force: flags.force ?? false,

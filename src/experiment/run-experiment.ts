@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { getStrategy } from '../../strategies/registry.js';
 import { recordCases } from '../db/cases.js';
 import { setExperimentStatus, upsertExperiment } from '../db/experiments.js';
+import { listJobs } from '../db/jobs.js';
 import { closeDatabase, openDatabase } from '../db/open-database.js';
 import { RUN_DATABASE_FILE } from '../db/run-database.js';
 import { acquireRunLock } from '../db/run-lock.js';
+import { createRunExecutor } from '../executor/create-run-executor.js';
 import { packageVersion } from '../package-root.js';
 import { cleanPartialJobs } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
@@ -34,8 +36,8 @@ export async function runExperiment(
   const databasePath = join(settings.runDir, RUN_DATABASE_FILE);
   const db = openDatabase(databasePath);
   const lock = acquireRunLock(db);
+  const executor = createRunExecutor(settings.executor);
   try {
-    await cleanPartialJobs(settings.runDir);
     const { experiment } = upsertExperiment(
       db,
       {
@@ -49,6 +51,9 @@ export async function runExperiment(
       },
       { force: settings.force },
     );
+    // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
+    const running = listJobs(db, experiment.id, { status: 'running' });
+    await cleanPartialJobs(settings.runDir, await executor.findReattachable(running));
     recordCases(db, experiment.id, [
       ...dataset.labeled.map((c) => ({
         caseId: c.id,
@@ -78,6 +83,7 @@ export async function runExperiment(
       runDir: settings.runDir,
       concurrency: settings.concurrency,
       maxAttempts: settings.maxAttempts,
+      executor,
       signal,
       progress,
     });
@@ -86,6 +92,7 @@ export async function runExperiment(
     setExperimentStatus(db, experiment.id, status);
     return { experimentId: experiment.id, databasePath, ...outcome };
   } finally {
+    await executor.close();
     lock.release();
     closeDatabase(db);
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/types.js';
+import type { RunExecutor } from '../executor/process-executor.js';
 import { type ExperimentJob, type JobEnd, doneOutput, runJobAttempt } from './job-runner.js';
 import type { Progress } from './progress.js';
 
@@ -8,6 +9,8 @@ export interface StageOptions {
   runDir: string;
   concurrency: { engine: number; node: number };
   maxAttempts: number;
+  // Where the jobs' processes run (default: here).
+  executor?: RunExecutor;
   signal: AbortSignal;
   progress: Progress;
 }
@@ -53,12 +56,14 @@ async function runWithRetries(job: ExperimentJob, options: StageOptions): Promis
       options.runDir,
       job,
       options.signal,
+      options.executor,
     );
     if (end.ok) {
       options.progress.finished(job.label, (Date.now() - startedAt) / 1000);
       return end;
     }
-    const retry = attempt < options.maxAttempts && !options.signal.aborted;
+    // A final failure already spent its tries inside the job (failed array tasks retried alone).
+    const retry = !end.final && attempt < options.maxAttempts && !options.signal.aborted;
     options.progress.failed(job.label, end.message, end.logPath, retry);
     if (!retry) return end;
   }

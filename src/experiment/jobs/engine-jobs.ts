@@ -3,7 +3,9 @@ import type { JobSpec } from '../../db/jobs.js';
 import type { ClassMap } from '../../engine/contract.js';
 import type { EngineConfig } from '../../engine/engine-config.js';
 import { runEngine } from '../../engine/run-engine.js';
+import { localProcessExecutor } from '../../executor/process-executor.js';
 import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
+import { runShards, shardedFailure, splitShards, sumCosts } from './run-shards.js';
 
 // A trained checkpoint, relative to its job's folder.
 export interface TrainOutput {
@@ -31,11 +33,11 @@ export function trainJob(
     spec,
     pool: 'engine',
     label: spec.key,
-    async work(dir, signal): Promise<WorkOutcome<TrainOutput>> {
+    async work(dir, signal, executor = localProcessExecutor): Promise<WorkOutcome<TrainOutput>> {
       const result = await runEngine(
         engine,
         { action: 'train', ...task, checkpoint: join(dir, 'checkpoint') },
-        { jobDir: dir, signal },
+        { jobDir: dir, signal, executor },
       );
       if (!result.ok) return { ...result, logPath: result.logPath };
       return {
@@ -65,30 +67,54 @@ export function predictJob(
     spec,
     pool: 'engine',
     label: spec.key,
-    async work(dir, signal): Promise<WorkOutcome<PredictOutput>> {
-      const result = await runEngine(
-        engine,
-        {
-          action: 'predict',
-          checkpoint: task.checkpoint,
-          cases: task.cases,
-          classes: task.classes,
-          seed: task.seed,
-          outputDir: join(dir, 'out'),
-          save: { probabilities: task.probabilities, mcSamples: task.mcSamples },
-        },
-        { jobDir: dir, signal },
-      );
-      if (!result.ok) return { ...result, logPath: result.logPath };
+    async work(dir, signal, executor = localProcessExecutor): Promise<WorkOutcome<PredictOutput>> {
+      const predict = (
+        cases: { id: string; image: string }[],
+        jobDir: string,
+        shardExecutor: typeof executor,
+      ) =>
+        runEngine(
+          engine,
+          {
+            action: 'predict',
+            checkpoint: task.checkpoint,
+            cases,
+            classes: task.classes,
+            seed: task.seed,
+            outputDir: join(jobDir, 'out'),
+            save: { probabilities: task.probabilities, mcSamples: task.mcSamples },
+          },
+          { jobDir, signal, executor: shardExecutor },
+        );
       const rel = (p: string) => relative(dir, p);
       const cases: PredictOutput['cases'] = {};
-      for (const o of result.response.outputs) {
-        cases[o.id] = {
-          mask: rel(o.mask),
-          ...(o.probabilities ? { probabilities: rel(o.probabilities) } : {}),
-          ...(o.mcSamples ? { mcSamples: o.mcSamples.map(rel) } : {}),
-        };
+      const collect = (
+        outputs: { id: string; mask: string; probabilities?: string; mcSamples?: string[] }[],
+      ) => {
+        for (const o of outputs) {
+          cases[o.id] = {
+            mask: rel(o.mask),
+            ...(o.probabilities ? { probabilities: rel(o.probabilities) } : {}),
+            ...(o.mcSamples ? { mcSamples: o.mcSamples.map(rel) } : {}),
+          };
+        }
+      };
+      // On a cluster, a large prediction is an array job: shard i in shard-i/, outputs merged.
+      const sharding = executor.sharding;
+      if (sharding && task.cases.length > sharding.shardSize) {
+        const shards = splitShards(task.cases, sharding.shardSize);
+        const { results, tries } = await runShards(shards.length, sharding, signal, (i, ex) =>
+          predict(shards[i] ?? [], join(dir, `shard-${i}`), ex),
+        );
+        const failure = shardedFailure<PredictOutput>(results, tries);
+        if (failure) return failure;
+        for (const r of results) if (r.ok) collect(r.response.outputs);
+        const cost = sumCosts(results.map((r) => r.cost));
+        return { ok: true, output: { cases }, cost, logPath: results[0]?.logPath ?? dir };
       }
+      const result = await predict(task.cases, dir, executor);
+      if (!result.ok) return { ...result, logPath: result.logPath };
+      collect(result.response.outputs);
       return { ok: true, output: { cases }, cost: result.cost, logPath: result.logPath };
     },
   };

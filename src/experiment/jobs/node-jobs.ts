@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -6,7 +6,7 @@ import type { JobSpec } from '../../db/jobs.js';
 import { insertMetrics } from '../../db/metrics.js';
 import { CASE_LEVEL_ORGAN } from '../../db/schema.js';
 import { insertScores } from '../../db/scores.js';
-import { runProcess } from '../../executor/run-process.js';
+import { type ProcessExecutor, localProcessExecutor } from '../../executor/process-executor.js';
 import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
 import {
   type EvaluateJobRequest,
@@ -14,6 +14,7 @@ import {
   type ScoreJobRequest,
   ScoreJobResult,
 } from './node-job-request.js';
+import { runShards, shardedFailure, splitShards, sumCosts } from './run-shards.js';
 
 const sentinelEntry = fileURLToPath(new URL('../../cli/sentinel.js', import.meta.url));
 
@@ -27,13 +28,36 @@ export function scoreJob(
     spec,
     pool: 'node',
     label: spec.key,
-    work: (dir, signal) =>
-      runChild(
-        dir,
-        signal,
-        { ...request, kind: 'score', result: join(dir, 'result.json') },
-        ScoreJobResult,
-      ),
+    async work(dir, signal, executor = localProcessExecutor) {
+      const score = (cases: ScoreJobRequest['cases'], shardDir: string, ex: ProcessExecutor) =>
+        runChild(
+          shardDir,
+          signal,
+          { ...request, cases, kind: 'score', result: join(shardDir, 'result.json') },
+          ScoreJobResult,
+          ex,
+        );
+      // On a cluster, scoring a large pool is an array job: shard i in shard-i/, rows merged.
+      const sharding = executor.sharding;
+      if (!sharding || request.cases.length <= sharding.shardSize)
+        return score(request.cases, dir, executor);
+      const shards = splitShards(request.cases, sharding.shardSize);
+      const { results, tries } = await runShards(shards.length, sharding, signal, (i, ex) =>
+        score(shards[i] ?? [], join(dir, `shard-${i}`), ex),
+      );
+      const failure = shardedFailure<ScoreJobResult>(results, tries);
+      if (failure) return failure;
+      const outputs = results.flatMap((r) => (r.ok ? [r.output] : []));
+      return {
+        ok: true,
+        output: {
+          cases: outputs.flatMap((o) => o.cases),
+          warnings: outputs.flatMap((o) => o.warnings),
+        },
+        cost: sumCosts(results.flatMap((r) => (r.cost ? [r.cost] : []))),
+        logPath: results[0]?.logPath ?? dir,
+      };
+    },
     record(tx, output) {
       const rows = output.cases.flatMap((c) => [
         {
@@ -70,12 +94,13 @@ export function evaluateJob(
     spec,
     pool: 'node',
     label: spec.key,
-    work: (dir, signal) =>
+    work: (dir, signal, executor = localProcessExecutor) =>
       runChild(
         dir,
         signal,
         { ...request, kind: 'evaluate', result: join(dir, 'result.json') },
         EvaluateJobResult,
+        executor,
       ),
     record(tx, output) {
       insertMetrics(
@@ -97,11 +122,16 @@ async function runChild<T>(
   signal: AbortSignal,
   request: { result: string; kind: string } & Record<string, unknown>,
   schema: z.ZodType<T>,
+  executor: ProcessExecutor,
 ): Promise<WorkOutcome<T>> {
   const requestPath = join(dir, 'request.json');
-  await writeFile(requestPath, JSON.stringify(request, null, 2));
+  // Re-attaching to a job a killed orchestrator started: its request is in place.
+  if (!executor.reattaching) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(requestPath, JSON.stringify(request, null, 2));
+  }
   const logPath = join(dir, 'job.log');
-  const run = await runProcess({
+  const run = await executor.run({
     argv: [process.execPath, sentinelEntry, 'job', '--request', requestPath],
     logPath,
     signal,
