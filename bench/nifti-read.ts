@@ -2,12 +2,12 @@
 // the same file in its own process; prints MB/s (raw voxel bytes) and peak RSS, and the ratios.
 //   npm run bench:nifti-read [-- --repeats 3]
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readNifti } from '../src/volume/read-nifti.js';
 import { writeNifti } from '../src/volume/write-nifti.js';
+import { procStatusBytes, runChildJson } from './child-peak-rss.js';
 
 const DIMS = [512, 512, 300];
 const RAW_BYTES = DIMS.reduce((a, b) => a * b, 1) * 2;
@@ -23,22 +23,15 @@ interface Run {
 
 // The child side: decode once and report timing and this process's peak RSS.
 async function child(path: string): Promise<void> {
-  const baselineRss = memory('VmRSS');
+  const baselineRss = procStatusBytes('VmRSS');
   const start = performance.now();
   const volume = await readNifti(path);
   const seconds = (performance.now() - start) / 1000;
   let checksum = 0;
   for (let i = 0; i < volume.data.length; i++) checksum += volume.data[i]!;
   process.stdout.write(
-    JSON.stringify({ seconds, peakRss: memory('VmHWM'), baselineRss, checksum }),
+    JSON.stringify({ seconds, peakRss: procStatusBytes('VmHWM'), baselineRss, checksum }),
   );
-}
-
-function memory(field: string): number {
-  const line = readFileSync('/proc/self/status', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${field}:`));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
 
 // A CT-like phantom: air, a body ellipse of soft tissue with noise, lungs, a spine, fat rim.
@@ -88,14 +81,8 @@ async function makePhantom(): Promise<void> {
   });
 }
 
-function runChild(argv: string[]): Run {
-  return JSON.parse(
-    execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 }),
-  ) as Run;
-}
-
 function best(label: string, argv: string[], repeats: number): Run {
-  const runs = Array.from({ length: repeats }, () => runChild(argv));
+  const runs = Array.from({ length: repeats }, () => runChildJson<Run>(argv));
   const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const peak = Math.max(...runs.map((r) => r.peakRss));
   console.log(

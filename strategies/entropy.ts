@@ -25,8 +25,14 @@ const entropy: Strategy = {
       checkShape(shape, mask.dims, c.probabilities, c.mask);
       const means = new VoxelMeans(mask.data);
       const sliceLength = shape.nx * shape.ny;
+      const terms = new Float64Array(sliceLength);
       for await (const slice of slices) {
-        means.add(slice.k * sliceLength, slice.data, (p) => (p > 0 ? -p * Math.log(p) : 0));
+        const p = slice.data;
+        for (let i = 0; i < sliceLength; i++) {
+          const v = p[i]!;
+          terms[i] = v > 0 ? -v * Math.log(v) : 0;
+        }
+        means.add(slice.k * sliceLength, terms);
       }
       results.push({ caseId: c.id, ...means.negatedMeans(context.classes) });
     }

@@ -42,23 +42,29 @@ const mcDropout: Strategy = {
       const sliceLength = mask.dims[0]! * mask.dims[1]!;
       const t = samples.length;
       const iterators = opened.map((o) => o.slices);
+      const sum = new Float64Array(sliceLength);
+      const sumSquares = new Float64Array(sliceLength);
+      const spread = new Float64Array(sliceLength);
       for (;;) {
         const steps = await Promise.all(iterators.map((it) => it.next()));
         const first = steps[0];
         if (!first || first.done) break;
-        const slices = steps.map((s) => (s.done ? undefined : s.value.data));
-        const base = first.value.k * sliceLength;
-        means.add(base, first.value.data, (_, i) => {
-          let sum = 0;
-          let sumSquares = 0;
-          for (const data of slices) {
-            const p = data?.[i] ?? 0;
-            sum += p;
-            sumSquares += p * p;
+        sum.fill(0);
+        sumSquares.fill(0);
+        for (const step of steps) {
+          if (step.done) continue;
+          const data = step.value.data;
+          for (let i = 0; i < sliceLength; i++) {
+            const p = data[i]!;
+            sum[i]! += p;
+            sumSquares[i]! += p * p;
           }
-          const mean = sum / t;
-          return Math.sqrt(Math.max(0, sumSquares / t - mean * mean)) / classes;
-        });
+        }
+        for (let i = 0; i < sliceLength; i++) {
+          const mean = sum[i]! / t;
+          spread[i] = Math.sqrt(Math.max(0, sumSquares[i]! / t - mean * mean)) / classes;
+        }
+        means.add(first.value.k * sliceLength, spread);
       }
       results.push({ caseId: c.id, ...means.negatedMeans(context.classes) });
     }

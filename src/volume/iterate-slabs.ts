@@ -14,11 +14,13 @@ export interface Slab {
   data: VoxelArray;
 }
 
-// Slab depth in slices (default: about 16 MiB of stored voxels) and the file's byte limit.
+// Slab depth in slices, or the stored bytes a slab may hold (default 16 MiB; at least one
+// slice either way), and the file's byte limit.
 // reuse: hand out the same arrays for every slab (the consumer must not keep them), so that
 // the pass holds one slab instead of leaving each to the garbage collector.
 export interface SlabOptions {
   depth?: number;
+  slabBytes?: number;
   maxBytes?: number;
   reuse?: boolean;
 }
@@ -45,7 +47,10 @@ export async function openSlabs(
   const sliceBytes = nx * ny * dt.bytes;
   const depth = Math.max(
     1,
-    Math.min(nz, options.depth ?? Math.floor(DEFAULT_SLAB_BYTES / sliceBytes)),
+    Math.min(
+      nz,
+      options.depth ?? Math.floor((options.slabBytes ?? DEFAULT_SLAB_BYTES) / sliceBytes),
+    ),
   );
   const shared = options.reuse ? dt.create(nx * ny * depth) : undefined;
   let scaledShared: VoxelArray | undefined;
