@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { queryRun } from '../../experiment/tiny-config.js';
+import { runSentinel } from '../../run-cli.js';
+import { slurmExperiment } from './slurm-experiment.js';
+import {
+  type TestCluster,
+  slurmJobsUnder,
+  startTestCluster,
+  stopTestCluster,
+} from './test-cluster.js';
+
+let cluster: TestCluster;
+before(async () => {
+  cluster = await startTestCluster();
+});
+after(stopTestCluster);
+
+const results = (db: string) => ({
+  metrics: queryRun(
+    db,
+    'select method, seed, budget, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5',
+  ),
+  scores: queryRun(
+    db,
+    'select method, seed, case_id, organ, value, slices from scores order by 1, 2, 3, 4',
+  ),
+  selections: queryRun(
+    db,
+    'select method, seed, budget, case_id, rank from selections order by 1, 2, 3, 5',
+  ),
+});
+
+test('al-run through Slurm gives the same metrics as the local run with the same seeds', async (t) => {
+  if (!cluster.ok) return t.skip(cluster.reason);
+  const { dir, config, localConfig } = await slurmExperiment('al-run-slurm');
+  const args = (cfg: string, out: string) => [
+    'al-run',
+    '--config',
+    cfg,
+    '--methods',
+    'random,entropy,mc-dropout,oracle',
+    '--seeds',
+    '1',
+    '--budget',
+    '2',
+    '--out',
+    join(dir, 'runs', out),
+  ];
+  const local = await runSentinel(args(localConfig, 'local'));
+  assert.equal(local.exitCode, 0, local.stderr);
+  const slurm = await runSentinel(args(config, 'slurm'), { env: cluster.env });
+  assert.equal(slurm.exitCode, 0, slurm.stderr);
+
+  const slurmDb = join(dir, 'runs', 'slurm', 'sentinel.db');
+  const expected = results(join(dir, 'runs', 'local', 'sentinel.db'));
+  const got = results(slurmDb);
+  assert.ok(expected.metrics.length > 0);
+  assert.deepEqual(got.metrics, expected.metrics, 'same Dice and NSD per case and organ');
+  assert.deepEqual(got.scores, expected.scores, 'same scores');
+  assert.deepEqual(got.selections, expected.selections, 'same selections');
+
+  // Every job ran as a Slurm job, recorded with its id and the cost measured inside the job.
+  const jobs = queryRun<{
+    key: string;
+    status: string;
+    executor: string;
+    external_id: string;
+    wall_s: number;
+    cpu_s: number;
+    peak_rss_bytes: number;
+  }>(slurmDb, 'select * from jobs');
+  for (const job of jobs) {
+    assert.equal(job.status, 'done', job.key);
+    assert.equal(job.executor, 'slurm', job.key);
+    assert.match(job.external_id, /^\d+$/, job.key);
+    assert.ok(job.wall_s > 0 && job.cpu_s > 0 && job.peak_rss_bytes > 10e6, `${job.key} metered`);
+  }
+  // The pool's 6 cases were predicted and scored as arrays of 3 tasks; training was one job.
+  const runDir = join(dir, 'runs', 'slurm');
+  const slurmJobs = await slurmJobsUnder(cluster.env, runDir);
+  const tasksOf = (name: string) => slurmJobs.filter((j) => j.name === `sentinel:${name}`);
+  assert.equal(tasksOf('predict/pool/m0').length, 3);
+  assert.equal(tasksOf('score/entropy/m0').length, 3);
+  assert.equal(tasksOf('train/m0').length, 1);
+  assert.equal(
+    new Set(slurmJobs.map((j) => j.submission)).size,
+    jobs.length,
+    'one submission per job',
+  );
+  assert.ok(slurmJobs.every((j) => j.state === 'COMPLETED'));
+  const output = JSON.parse(
+    await readFile(join(runDir, 'jobs', 'predict__pool__m0', 'slurm', 'submit-0.json'), 'utf8'),
+  ) as unknown[];
+  assert.equal(output.length, 3, 'three array tasks in one submission');
+});

@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const script = `${packageRoot}scripts/slurm-test-cluster.sh`;
+
+// The single-node test cluster (scripts/slurm-test-cluster.sh), held by this test process:
+// the environment its clients need, or why it could not start (the tests then skip).
+export type TestCluster = { ok: true; env: Record<string, string> } | { ok: false; reason: string };
+
+// Starts the cluster (installing slurm-wlm when missing), or reuses a running one.
+export async function startTestCluster(): Promise<TestCluster> {
+  const result = await execa('bash', [script, 'start', String(process.pid)], {
+    reject: false,
+    timeout: 600_000,
+  });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('SLURM_CONF='));
+  if (result.exitCode !== 0 || !line) {
+    const said = `${result.stderr}`.trim().split('\n').slice(-3).join(' / ');
+    return { ok: false, reason: `no Slurm test cluster: ${said || `exit ${result.exitCode}`}` };
+  }
+  return { ok: true, env: { SLURM_CONF: line.slice('SLURM_CONF='.length) } };
+}
+
+// Lets go of the cluster; the script stops the daemons once no holder is left.
+export async function stopTestCluster(): Promise<void> {
+  await execa('bash', [script, 'stop', String(process.pid)], { reject: false });
+}
+
+// The Slurm jobs (array tasks one by one) whose working directory is under `dir`, as
+// `scontrol show job` lists them (ended jobs are kept for MinJobAge, an hour on the test
+// cluster). `submission` is the id sbatch printed (an array job's tasks share it).
+export async function slurmJobsUnder(
+  env: Record<string, string>,
+  dir: string,
+): Promise<{ name: string; submission: string; state: string }[]> {
+  const result = await execa('scontrol', ['-o', 'show', 'job'], { env, reject: false });
+  return result.stdout
+    .split('\n')
+    .map((line) => Object.fromEntries(line.split(' ').map((kv) => kv.split('=', 2))))
+    .filter((r) => typeof r.WorkDir === 'string' && r.WorkDir.startsWith(dir))
+    .map((r) => ({
+      name: r.JobName,
+      submission: r.ArrayJobId ?? r.JobId,
+      state: r.JobState,
+    }));
+}
+
+// The jobs still queued or running (squeue) whose working directory is under `dir`.
+export async function queuedUnder(env: Record<string, string>, dir: string): Promise<string[]> {
+  const result = await execa('squeue', ['-h', '-o', '%i %Z'], { env, reject: false });
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.split(' ')[1]?.startsWith(dir))
+    .map((line) => line.split(' ')[0] ?? '');
+}
