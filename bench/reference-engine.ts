@@ -162,8 +162,10 @@ console.log(
 console.log(`  below 0.7: ${below}, at or above 0.7: ${sorted.length - below}`);
 
 console.log('\ntest Dice against training steps (20 labeled):');
-for (const steps of [100, 300, 1000]) {
+const bySteps = new Map<number, string>();
+for (const steps of [100, 300, 1500]) {
   const model = await train(`labeled20-steps${steps}`, labeled.slice(0, 20), classes, { steps });
+  bySteps.set(steps, model);
   const result = await evaluate(
     await predict(`test-steps${steps}`, model, test, classes),
     test,
@@ -173,13 +175,22 @@ for (const steps of [100, 300, 1000]) {
 }
 console.log(`   3000 steps: ${f3(test20.mean)} (default)`);
 
-const tuned = await train('finetune-m20-on-40', labeled, classes, { steps: 400 }, m20);
+// The demo config's schedule: M0 = 1500 steps on 20 labeled, then 400 fine-tuning steps.
+const tuned = await train(
+  'finetune-m0-on-40',
+  labeled,
+  classes,
+  { steps: 400 },
+  bySteps.get(1500)!,
+);
 const tunedTest = await evaluate(
   await predict('test-finetuned', tuned, test, classes),
   test,
   labels,
 );
-console.log(`\nfine-tuned from the 20-case model, 400 steps on 40 labeled: ${f3(tunedTest.mean)}`);
+console.log(
+  `\nfine-tuned from the 1500-step 20-case model, 400 steps on 40 labeled: ${f3(tunedTest.mean)}`,
+);
 
 console.log('\ncost per job (wall s / CPU s / peak RSS MB):');
 for (const { job, cost } of costs) {

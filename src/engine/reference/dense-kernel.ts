@@ -1,8 +1,9 @@
 import type { DenseLayer } from './mlp.js';
 
 // The inner loop of the engine: y = W x + b (optionally through a ReLU) for many rows at once.
-// Rows are processed four at a time so each weight is loaded once per four rows, which is
-// about 2.5x faster in V8 than one row at a time.
+// Four rows and two outputs at a time, so each weight and each input value loaded is used
+// several times: about 3x faster in V8 than one row and one output at a time. Every output
+// is still summed in input order, so results do not depend on the blocking.
 
 // Applies `layer` to `rows` rows of `src` (row-major, layer.inSize each, starting at row
 // `srcRow`) and writes rows x layer.outSize values into `dst` starting at row `dstRow`.
@@ -15,48 +16,77 @@ export function applyDense(
   dstRow: number,
   relu: boolean,
 ): void {
-  const { inSize: n, outSize: m, weights, biases } = layer;
+  const { inSize: n, outSize: m, weights: w, biases } = layer;
+  const floor = relu ? 0 : Number.NEGATIVE_INFINITY;
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const x0 = (srcRow + r) * n;
     const x1 = x0 + n;
     const x2 = x1 + n;
     const x3 = x2 + n;
-    const y0 = (dstRow + r) * m;
-    for (let o = 0, w = 0; o < m; o++) {
-      const bias = biases[o]!;
-      let s0 = bias;
-      let s1 = bias;
-      let s2 = bias;
-      let s3 = bias;
-      for (let i = 0; i < n; i++, w++) {
-        const wi = weights[w]!;
-        s0 += wi * src[x0 + i]!;
-        s1 += wi * src[x1 + i]!;
-        s2 += wi * src[x2 + i]!;
-        s3 += wi * src[x3 + i]!;
+    const y = (dstRow + r) * m;
+    let o = 0;
+    for (; o + 2 <= m; o += 2) {
+      const u0 = o * n;
+      const v0 = u0 + n;
+      let a0 = biases[o]!;
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let b0 = biases[o + 1]!;
+      let b1 = b0;
+      let b2 = b0;
+      let b3 = b0;
+      for (let i = 0; i < n; i++) {
+        const u = w[u0 + i]!;
+        const v = w[v0 + i]!;
+        const p0 = src[x0 + i]!;
+        const p1 = src[x1 + i]!;
+        const p2 = src[x2 + i]!;
+        const p3 = src[x3 + i]!;
+        a0 += u * p0;
+        a1 += u * p1;
+        a2 += u * p2;
+        a3 += u * p3;
+        b0 += v * p0;
+        b1 += v * p1;
+        b2 += v * p2;
+        b3 += v * p3;
       }
-      if (relu) {
-        s0 = s0 > 0 ? s0 : 0;
-        s1 = s1 > 0 ? s1 : 0;
-        s2 = s2 > 0 ? s2 : 0;
-        s3 = s3 > 0 ? s3 : 0;
-      }
-      dst[y0 + o] = s0;
-      dst[y0 + m + o] = s1;
-      dst[y0 + 2 * m + o] = s2;
-      dst[y0 + 3 * m + o] = s3;
+      dst[y + o] = a0 > floor ? a0 : floor;
+      dst[y + m + o] = a1 > floor ? a1 : floor;
+      dst[y + 2 * m + o] = a2 > floor ? a2 : floor;
+      dst[y + 3 * m + o] = a3 > floor ? a3 : floor;
+      dst[y + o + 1] = b0 > floor ? b0 : floor;
+      dst[y + m + o + 1] = b1 > floor ? b1 : floor;
+      dst[y + 2 * m + o + 1] = b2 > floor ? b2 : floor;
+      dst[y + 3 * m + o + 1] = b3 > floor ? b3 : floor;
+    }
+    for (; o < m; o++) {
+      for (let k = 0; k < 4; k++)
+        dst[y + k * m + o] = dot(w, o * n, biases[o]!, src, x0 + k * n, n, floor);
     }
   }
   for (; r < rows; r++) {
     const x0 = (srcRow + r) * n;
-    const y0 = (dstRow + r) * m;
-    for (let o = 0, w = 0; o < m; o++) {
-      let s = biases[o]!;
-      for (let i = 0; i < n; i++, w++) s += weights[w]! * src[x0 + i]!;
-      dst[y0 + o] = relu && s < 0 ? 0 : s;
-    }
+    const y = (dstRow + r) * m;
+    for (let o = 0; o < m; o++) dst[y + o] = dot(w, o * n, biases[o]!, src, x0, n, floor);
   }
+}
+
+// bias + the dot product of n weights and n inputs, floored (ReLU) when floor is 0.
+function dot(
+  w: Float32Array,
+  wAt: number,
+  bias: number,
+  src: Float32Array,
+  xAt: number,
+  n: number,
+  floor: number,
+): number {
+  let s = bias;
+  for (let i = 0; i < n; i++) s += w[wAt + i]! * src[xAt + i]!;
+  return s > floor ? s : floor;
 }
 
 // Adds the gradients of a layer's weights and biases for `rows` rows: gw += grad^T src and

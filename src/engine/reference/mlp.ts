@@ -79,28 +79,25 @@ export function forwardOutput(
   out: Float32Array,
   dropoutRng?: Rng,
 ): void {
-  const { inSize, outSize, weights, biases } = outputLayer(mlp);
-  const keep = 1 - mlp.dropout;
-  const row = new Float32Array(inSize);
-  const logits = new Float64Array(outSize);
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < inSize; i++) {
-      const h = hidden[r * inSize + i]!;
-      row[i] = dropoutRng ? (dropoutRng.next() < keep ? h / keep : 0) : h;
-    }
+  const layer = outputLayer(mlp);
+  let input = hidden.subarray(0, n * layer.inSize);
+  if (dropoutRng) {
+    const keep = 1 - mlp.dropout;
+    input = new Float32Array(input.length);
+    for (let i = 0; i < input.length; i++)
+      input[i] = dropoutRng.next() < keep ? hidden[i]! / keep : 0;
+  }
+  applyDense(layer, input, 0, n, out, 0, false);
+  const classes = layer.outSize;
+  for (let o = 0; o < n * classes; o += classes) {
     let max = Number.NEGATIVE_INFINITY;
-    for (let o = 0, w = 0; o < outSize; o++) {
-      let s = biases[o]!;
-      for (let i = 0; i < inSize; i++, w++) s += weights[w]! * row[i]!;
-      logits[o] = s;
-      if (s > max) max = s;
-    }
+    for (let c = 0; c < classes; c++) if (out[o + c]! > max) max = out[o + c]!;
     let sum = 0;
-    for (let o = 0; o < outSize; o++) {
-      const e = Math.exp(logits[o]! - max);
-      logits[o] = e;
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(out[o + c]! - max);
+      out[o + c] = e;
       sum += e;
     }
-    for (let o = 0; o < outSize; o++) out[r * outSize + o] = logits[o]! / sum;
+    for (let c = 0; c < classes; c++) out[o + c] = out[o + c]! / sum;
   }
 }

@@ -65,14 +65,15 @@ export async function predictReference(
   return outputs;
 }
 
-// File-name-safe, unique stems for case ids.
+// File-name-safe, unique stems for case ids ("a/b" -> "a_b"; a repeat gets "_2", "_3", ...).
 function uniqueFileStems(ids: string[]): string[] {
-  const seen = new Map<string, number>();
+  const used = new Set<string>();
   return ids.map((id) => {
     const base = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    return count === 0 ? base : `${base}_${count}`;
+    let stem = base;
+    for (let n = 2; used.has(stem); n++) stem = `${base}_${n}`;
+    used.add(stem);
+    return stem;
   });
 }
 

@@ -93,6 +93,22 @@ test('predict stores uint8 probabilities with scl_slope 1/255, summing to 1', as
   }
 });
 
+test('predict gives case ids that clash as file names distinct files', async () => {
+  const image = fixture.dataset.test[0]!.image;
+  const request = predictRequest(fixture, checkpoint, 'clash', {
+    cases: [
+      { id: 'a/b', image },
+      { id: 'a_b', image },
+    ],
+  });
+  const run = await runReference(fixture, 'predict', request);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const response = PredictResponse.parse(JSON.parse(await readFile(request.response, 'utf8')));
+  const [first, second] = response.outputs.map((o) => o.mask);
+  assert.notEqual(first, second);
+  assert.ok(first!.startsWith(request.outputDir) && second!.startsWith(request.outputDir));
+});
+
 function differs(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > 1e-3) return true;
   return false;
