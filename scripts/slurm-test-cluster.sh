@@ -21,7 +21,13 @@ action=${1:-}
 holder=${2:-$PPID}
 
 die() { echo "slurm-test-cluster: $*" >&2; exit 1; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A PID file whose process is alive and is that daemon (not a reused PID).
+alive() {
+  local pid
+  [ -f "$1" ] || return 1
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$(basename "$1" .pid)" ]
+}
 running() { alive "$dir/slurmctld.pid" && alive "$dir/slurmd.pid"; }
 
 # Drops holders whose process is gone; prints how many are left.

@@ -47,9 +47,10 @@ export interface JobAttempt {
 // The executor of a whole run, chosen in the config.
 export interface RunExecutor {
   readonly name: 'local' | 'slurm';
-  // Looks at the jobs recorded running (by a killed orchestrator) and keeps those that can be
-  // re-attached to; returns their folders (to keep when stale partial folders are removed).
-  findReattachable(running: readonly Job[]): Promise<Set<string>>;
+  // Prepares the run: checks that the executor can be used (a UserError when not), looks at the
+  // jobs recorded running (by a killed orchestrator) and keeps those that can be re-attached
+  // to; returns their folders (to keep when stale partial folders are removed).
+  prepare(running: readonly Job[]): Promise<Set<string>>;
   // The recorded attempt to re-attach to for that key, once (a retry starts afresh).
   takeReattach(key: string): Reattach | undefined;
   forAttempt(attempt: JobAttempt): JobExecutor;
@@ -67,7 +68,7 @@ export const localProcessExecutor: JobExecutor = {
 // The local run executor: nothing to re-attach to, every job's process runs here.
 export const localRunExecutor: RunExecutor = {
   name: 'local',
-  findReattachable: async () => new Set(),
+  prepare: async () => new Set(),
   takeReattach: () => undefined,
   forAttempt: () => localProcessExecutor,
   close: async () => {},

@@ -53,7 +53,7 @@ export async function runExperiment(
     );
     // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
     const running = listJobs(db, experiment.id, { status: 'running' });
-    await cleanPartialJobs(settings.runDir, await executor.findReattachable(running));
+    await cleanPartialJobs(settings.runDir, await executor.prepare(running));
     recordCases(db, experiment.id, [
       ...dataset.labeled.map((c) => ({
         caseId: c.id,

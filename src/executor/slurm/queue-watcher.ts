@@ -61,6 +61,7 @@ export class QueueWatcher {
         for (const resolve of resolvers) resolve();
       }
     }
+    if (this.waiters.size === 0) this.hurried = false;
     this.schedule();
   }
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
+import { UserError } from '../../errors.js';
 
 // The few Slurm commands the executor uses, each a short-lived client call with its output
 // captured (argv arrays, never a shell). The cluster is the one SLURM_CONF (or the default
@@ -51,6 +52,18 @@ export async function listQueuedJobs(): Promise<Set<string>> {
       .map((l) => l.trim())
       .filter(Boolean),
   );
+}
+
+// Refuses (a UserError) when the Slurm commands are missing or the controller cannot be reached.
+export async function checkSlurmReachable(): Promise<void> {
+  try {
+    await listQueuedJobs();
+  } catch (error) {
+    const detail = error instanceof SlurmCommandError ? error.detail : (error as Error).message;
+    throw new UserError(`executor kind slurm: squeue does not answer (${detail})`, {
+      hint: 'run on a machine with the Slurm commands and access to the cluster (SLURM_CONF names its slurm.conf), or use executor: {kind: local}',
+    });
+  }
 }
 
 // What `scontrol -o show job ID` says about a job (one record per array task), or undefined

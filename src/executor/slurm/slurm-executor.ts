@@ -11,7 +11,7 @@ import type {
 import type { ProcessResult, RunProcessOptions } from '../run-process.js';
 import { QueueWatcher } from './queue-watcher.js';
 import { type SlurmRunState, runSubmission } from './run-submission.js';
-import { cancelJobs, cancelJobsSync, showJob } from './slurm-cli.js';
+import { cancelJobs, cancelJobsSync, checkSlurmReachable, showJob } from './slurm-cli.js';
 
 // The Slurm executor of a run: every job attempt's process is a batch job (array jobs for
 // sharded work), polled until it leaves the queue. What it submitted and is still live is
@@ -28,7 +28,8 @@ export function createSlurmRunExecutor(config: SlurmExecutorConfig): RunExecutor
   process.on('exit', onExit);
   return {
     name: 'slurm',
-    async findReattachable(running: readonly Job[]) {
+    async prepare(running: readonly Job[]) {
+      await checkSlurmReachable();
       for (const job of running) {
         const found = await findAttempt(job);
         if (found) reattachable.set(job.key, found);
