@@ -28,7 +28,8 @@ export interface ScoreInputArgs {
 }
 
 // Finds the cases the user asked to score: a dataset folder (TotalSegmentator layout
-// DIR/<case>/ct.nii.gz + segmentations/, or nnU-Net/MSD with dataset.json), or one pair.
+// DIR/<case>/ct.nii.gz + segmentations/, or nnU-Net/MSD with dataset.json, labelsTr/<id>.nii.gz
+// and imagesTr/<id>_0000.nii.gz or, as the Decathlon names it, imagesTr/<id>.nii.gz), or one pair.
 export async function discoverScoreInputs(args: ScoreInputArgs): Promise<ScoreInputCase[]> {
   if (args.dataset) {
     if (args.image || args.labels || args.segmentations) {
@@ -61,7 +62,14 @@ export async function discoverScoreInputs(args: ScoreInputArgs): Promise<ScoreIn
 
 function pairTruth(path: string, labels: LabelSource): LabelSource {
   requireExisting(path, 'the --truth path');
-  if (statSync(path).isDirectory()) return segmentationsSource(path);
+  if (statSync(path).isDirectory()) {
+    if (labels.kind === 'labelmap') {
+      throw new UserError(`--truth ${path} is a folder, but --labels is a label map`, {
+        hint: 'give the reference as a label map file with the same class map',
+      });
+    }
+    return segmentationsSource(path);
+  }
   if (labels.kind !== 'labelmap') {
     throw new UserError(`--truth ${path} is a file, but the labels are a segmentations folder`, {
       hint: 'give the reference as a folder of per-organ masks too',
@@ -105,10 +113,16 @@ async function discoverMsd(dir: string, truthRoot?: string): Promise<ScoreInputC
   for (const part of ['Tr', 'Ts']) {
     const labelsDir = join(dir, `labels${part}`);
     if (!existsSync(labelsDir)) continue;
-    for (const name of (await readdir(labelsDir)).filter((n) => n.endsWith(ending)).sort()) {
+    const names = (await readdir(labelsDir)).filter(
+      (n) => n.endsWith(ending) && !n.startsWith('.'),
+    );
+    for (const name of names.sort()) {
       const id = name.slice(0, -ending.length);
-      const image = join(dir, `images${part}`, `${id}_0000${ending}`);
-      if (!existsSync(image)) continue;
+      // nnU-Net names the CT channel <id>_0000; the Decathlon (MSD) names the image as its label.
+      const image = [`${id}_0000${ending}`, name]
+        .map((n) => join(dir, `images${part}`, n))
+        .find((p) => existsSync(p));
+      if (!image) continue;
       const truthPath = truthRoot ? join(truthRoot, `labels${part}`, name) : undefined;
       if (truthPath) requireExisting(truthPath, `the reference of case ${id}`);
       found.push({
@@ -121,7 +135,7 @@ async function discoverMsd(dir: string, truthRoot?: string): Promise<ScoreInputC
   }
   if (found.length === 0) {
     throw new UserError(
-      `${dir}/dataset.json found, but no imagesTr/<id>_0000.nii.gz with labelsTr/<id>.nii.gz`,
+      `${dir}/dataset.json found, but no imagesTr/<id>_0000.nii.gz (or <id>.nii.gz) with labelsTr/<id>.nii.gz`,
       {
         hint: 'check the nnU-Net folder layout',
       },

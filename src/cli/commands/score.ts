@@ -50,6 +50,7 @@ const score: Command = {
     const out = str('out') as string;
     const worklist = str('worklist') ?? out.replace(/(\.csv)?$/, '-worklist.csv');
     await mkdir(dirname(out), { recursive: true });
+    await mkdir(dirname(worklist), { recursive: true });
     await writeFile(out, summary.scoresCsv(rows, withTruth));
     await writeFile(worklist, summary.worklistCsv(rows));
     process.stdout.write(`${summary.organSummaryTable(rows)}\n\n`);
