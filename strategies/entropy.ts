@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.js';
-import { openProbabilities } from '../src/uncertainty/probability-slices.js';
+import { openProbabilityMap } from '../src/probabilities/probability-map.js';
 import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
 import { readLabelMap } from '../src/volume/read-label-map.js';
 import type { Strategy } from './strategy.js';
@@ -21,10 +21,10 @@ const entropy: Strategy = {
         });
       }
       const mask = await readLabelMap(c.mask);
-      const { shape, slices } = await openProbabilities(c.probabilities);
-      checkShape(shape, mask.dims, c.probabilities, c.mask);
+      const { info, slices } = await openProbabilityMap(c.probabilities);
+      checkGrid(info.dims, mask.dims, c.probabilities, c.mask);
       const means = new VoxelMeans(mask.data);
-      const sliceLength = shape.nx * shape.ny;
+      const sliceLength = info.dims[0] * info.dims[1];
       const terms = new Float64Array(sliceLength);
       for await (const slice of slices) {
         const p = slice.data;
@@ -42,16 +42,16 @@ const entropy: Strategy = {
 export default entropy;
 
 // Refuses a probability map whose grid is not the pseudo label's.
-export function checkShape(
-  shape: { nx: number; ny: number; nz: number },
+export function checkGrid(
+  dims: [number, number, number],
   maskDims: number[],
   probabilities: string,
   mask: string,
 ): void {
   const [mx, my, mz] = maskDims;
-  if (shape.nx !== mx || shape.ny !== my || shape.nz !== mz) {
+  if (dims[0] !== mx || dims[1] !== my || dims[2] !== mz) {
     throw new UserError(
-      `${probabilities}: probabilities on a ${shape.nx} x ${shape.ny} x ${shape.nz} grid, but the pseudo label ${mask} is ${maskDims.slice(0, 3).join(' x ')}`,
+      `${probabilities}: probabilities on a ${dims.join(' x ')} grid, but the pseudo label ${mask} is ${maskDims.slice(0, 3).join(' x ')}`,
       { hint: 'the engine must save probabilities on the image grid, like the mask' },
     );
   }

@@ -1,8 +1,8 @@
 import { UserError } from '../src/errors.js';
-import { openProbabilities } from '../src/uncertainty/probability-slices.js';
+import { openProbabilityMap } from '../src/probabilities/probability-map.js';
 import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
 import { readLabelMap } from '../src/volume/read-label-map.js';
-import { checkShape } from './entropy.js';
+import { checkGrid } from './entropy.js';
 import type { Strategy } from './strategy.js';
 
 // Monte-Carlo dropout: from T stochastic passes, the per-voxel standard deviation (population,
@@ -27,10 +27,10 @@ const mcDropout: Strategy = {
         );
       }
       const mask = await readLabelMap(c.mask);
-      const opened = await Promise.all(samples.map((path) => openProbabilities(path)));
-      opened.forEach((o, i) => checkShape(o.shape, mask.dims, samples[i] ?? '', c.mask));
-      const classes = opened[0]?.shape.classes ?? 0;
-      if (opened.some((o) => o.shape.classes !== classes)) {
+      const opened = await Promise.all(samples.map((path) => openProbabilityMap(path)));
+      opened.forEach((o, i) => checkGrid(o.info.dims, mask.dims, samples[i] ?? '', c.mask));
+      const classes = opened[0]?.info.channels ?? 0;
+      if (opened.some((o) => o.info.channels !== classes)) {
         throw new UserError(
           `mc-dropout: case ${c.id}: the Monte-Carlo samples have different class counts`,
           {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isUserError } from '../errors.js';
+import { openProbabilityMap } from '../probabilities/probability-map.js';
 import { type GridLike, forEachSlab, gridDifference, readNiftiHeader } from '../volume/index.js';
 import type { ClassMap } from './contract.js';
-import { openProbabilityMap } from './probability-map.js';
 
 // The output checks of the engine contract, shared by every engine run and by
 // `sentinel engine-check`. Each returns a problem (what is wrong, naming the file) or undefined.
@@ -101,7 +101,7 @@ export async function checkProbabilityMap(
   if (missing) return { problem: missing, sample };
   let sampled = sample;
   const problem = await readingProblem(path, async () => {
-    const { info, slabs } = await openProbabilityMap(path);
+    const { info, slices } = await openProbabilityMap(path);
     if (info.format === 'nifti') {
       const isFloat = info.storage === 'float32';
       const isUint8 =
@@ -128,14 +128,14 @@ export async function checkProbabilityMap(
     const count = Math.ceil(voxels / stride);
     sampled = new Float32Array(count * channels);
     let outOfRange = 0;
-    for await (const slab of slabs) {
-      const offset = slab.k0 * nx * ny;
-      const data = slab.data;
+    for await (const slice of slices) {
+      const offset = slice.k * nx * ny;
+      const data = slice.data;
       for (let i = 0; i < data.length; i++) {
         const v = data[i]!;
         if (!(v >= -1e-6 && v <= 1 + 1e-6)) outOfRange++;
         const voxel = offset + i;
-        if (voxel % stride === 0) sampled[slab.channel * count + voxel / stride] = v;
+        if (voxel % stride === 0) sampled[slice.channel * count + voxel / stride] = v;
       }
     }
     if (outOfRange > 0)

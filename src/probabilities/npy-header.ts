@@ -4,6 +4,8 @@ import type { ByteReader } from '../volume/byte-reader.js';
 // The parts of a .npy header the probability reader needs, and a decoder for its values.
 export interface NpyArray {
   shape: number[];
+  // As numpy writes it: '<f4', '<f2', '<f8', '|u1' (uint8 probabilities are value / 255).
+  dtype: string;
   bytesPerValue: number;
   decode(bytes: Uint8Array, count: number): Float32Array;
 }
@@ -12,7 +14,7 @@ export interface NpyArray {
 export async function parseNpyHeader(reader: ByteReader, path: string): Promise<NpyArray> {
   const fail = (problem: string) =>
     new UserError(`${path}: probabilities.npy ${problem}`, {
-      hint: 'expected a C-ordered little-endian float array',
+      hint: 'expected a C-ordered little-endian float16/32/64 or uint8 array',
     });
   const prefix = new Uint8Array(10);
   if (
@@ -46,10 +48,12 @@ export async function parseNpyHeader(reader: ByteReader, path: string): Promise<
     '<f4': (b, n) => new Float32Array(b.slice().buffer, 0, n),
     '<f8': (b, n) => Float32Array.from(new Float64Array(b.slice().buffer, 0, n)),
     '<f2': (b, n) => decodeFloat16(b, n),
+    '|u1': (b, n) => Float32Array.from(b.subarray(0, n), (v) => v / 255),
+    '<u1': (b, n) => Float32Array.from(b.subarray(0, n), (v) => v / 255),
   };
   const decode = decoders[descr];
-  if (!decode) throw fail(`has dtype ${descr}; expected <f2, <f4 or <f8`);
-  return { shape, bytesPerValue: Number(descr.slice(2)), decode };
+  if (!decode) throw fail(`has dtype ${descr}; expected <f2, <f4, <f8 or |u1`);
+  return { shape, dtype: descr, bytesPerValue: Number(descr.slice(2)), decode };
 }
 
 async function readBytes(reader: ByteReader, n: number): Promise<Uint8Array> {
