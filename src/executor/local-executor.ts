@@ -16,6 +16,7 @@ import {
 } from './process-groups.js';
 import {
   type ProgressMode,
+  type ProgressReporter,
   type ProgressStream,
   createProgressReporter,
 } from './progress-reporter.js';
@@ -34,6 +35,8 @@ export interface LocalExecutorOptions {
   // so the caller can record it; a throw here stops the run (it is a bug or a broken database).
   onJobDone?: (record: JobRecord<unknown>) => void | Promise<void>;
   progress?: ProgressMode;
+  // A reporter shared by several calls (e.g. every stage of an experiment); the caller stops it.
+  reporter?: ProgressReporter;
   progressStream?: ProgressStream;
   title?: string;
   // Aborting it cancels the run like Ctrl-C does.
@@ -66,11 +69,13 @@ export async function runJobs<T>(
   const limitOf = (kind: string) => Math.max(1, limits[kind] ?? options.defaultConcurrency ?? cpus);
   const maxParallel = Math.max(1, options.maxParallel ?? cpus);
   const retry = options.retry ?? NO_RETRY;
-  const progress = createProgressReporter(jobs.length, {
-    mode: options.progress,
-    stream: options.progressStream,
-    title: options.title,
-  });
+  const progress =
+    options.reporter ??
+    createProgressReporter(jobs.length, {
+      mode: options.progress,
+      stream: options.progressStream,
+      title: options.title,
+    });
   const release = holdInterruptHandlers();
   const cancel = new AbortController();
   // The reason (e.g. 'SIGINT') reaches the jobs, whose logs then say why they were stopped.
@@ -155,7 +160,7 @@ export async function runJobs<T>(
       pump();
     });
   } finally {
-    progress.stop();
+    if (!options.reporter) progress.stop();
     interruptSignal().removeEventListener('abort', onCancel);
     options.signal?.removeEventListener('abort', onCancel);
     release();

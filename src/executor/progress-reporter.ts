@@ -6,6 +6,8 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 // What an executor tells the progress display.
 export interface ProgressReporter {
+  // A job found already done (a resumed run): counted, not run.
+  reused(label: string): void;
   started(job: Job<unknown>, attempt: number): void;
   finished(record: JobRecord<unknown>): void;
   retrying(job: Job<unknown>, attempt: number, message: string): void;
@@ -35,14 +37,21 @@ export function createProgressReporter(
     total,
     done: 0,
     failed: 0,
+    // Counted as done without running: left out of the ETA.
+    reused: 0,
     running: new Map<string, string>(),
     startedAt: Date.now(),
   };
   const title = options.title ? `${options.title} ` : '';
-  if (mode === 'none') return { started() {}, finished() {}, retrying() {}, stop() {} };
+  if (mode === 'none')
+    return { reused() {}, started() {}, finished() {}, retrying() {}, stop() {} };
   if (mode === 'lines') {
     const counter = () => `[${state.done}/${state.total}]`;
     return {
+      reused(label) {
+        state.done += 1;
+        stream.write(`${title}${counter()} already done: ${label}\n`);
+      },
       started() {},
       finished(record) {
         state.done += 1;
@@ -71,8 +80,8 @@ export function createProgressReporter(
     const barWidth = 20;
     const filled = Math.round(fraction * barWidth);
     const elapsed = (Date.now() - state.startedAt) / 1000;
-    const eta =
-      state.done === 0 ? '?' : formatDuration((elapsed / state.done) * (state.total - state.done));
+    const ran = state.done - state.reused;
+    const eta = ran === 0 ? '?' : formatDuration((elapsed / ran) * (state.total - state.done));
     const failed = state.failed > 0 ? ` ${state.failed} failed` : '';
     const current = [...state.running.values()].at(-1) ?? '';
     const line = `${title}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${state.done}/${state.total}${failed} | ${state.running.size} running | ETA ${eta} | ${current}`;
@@ -86,6 +95,11 @@ export function createProgressReporter(
   timer.unref();
   draw();
   return {
+    reused() {
+      state.done += 1;
+      state.reused += 1;
+      draw();
+    },
     started(job) {
       state.running.set(job.key, job.label);
       draw();

@@ -51,7 +51,7 @@ export type WorkOutcome<T> =
 // A job that ended: its output (done now or on an earlier run), or why it failed.
 export type JobEnd<T> =
   | { ok: true; key: string; dir: string; output: T; reused: boolean }
-  | { ok: false; key: string; message: string; logPath: string; final?: boolean };
+  | { ok: false; key: string; reason: string; message: string; logPath: string; final?: boolean };
 
 // Where a job's folder is, from its key ("score/qs" -> jobs/score__qs).
 export function jobDir(runDir: string, key: string): string {
@@ -122,6 +122,7 @@ export async function runJobAttempt<T>(
     return {
       ok: false,
       key: job.spec.key,
+      reason: outcome.reason,
       message: outcome.message,
       logPath: outcome.logPath,
       ...(outcome.final ? { final: true } : {}),

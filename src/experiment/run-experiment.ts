@@ -8,12 +8,13 @@ import { closeDatabase, openDatabase } from '../db/open-database.js';
 import { RUN_DATABASE_FILE } from '../db/run-database.js';
 import { acquireRunLock } from '../db/run-lock.js';
 import { createRunExecutor } from '../executor/create-run-executor.js';
+import { interruptedBy } from '../executor/process-groups.js';
+import { createProgressReporter } from '../executor/progress-reporter.js';
 import { packageVersion } from '../package-root.js';
 import { cleanPartialJobs } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
-import { createProgress } from './progress.js';
 
 // What a finished (or stopped) run left behind.
 export interface ExperimentOutcome {
@@ -76,19 +77,33 @@ export async function runExperiment(
     ]);
     for (const method of settings.methods) getStrategy(method);
     const plan: ExperimentPlan = planExperiment(settings, dataset, experiment.id);
-    const progress = createProgress(plan.totalJobs);
-    const outcome = await plan.run({
-      db,
-      experimentId: experiment.id,
-      runDir: settings.runDir,
-      concurrency: settings.concurrency,
-      maxAttempts: settings.maxAttempts,
-      executor,
-      signal,
-      progress,
-    });
-    progress.done();
-    const status = signal.aborted ? 'stopped' : outcome.failedJobs.length > 0 ? 'failed' : 'done';
+    const progress = createProgressReporter(plan.totalJobs);
+    const tally = { ran: 0, reused: 0, failed: 0 };
+    const startedAt = Date.now();
+    let outcome: Awaited<ReturnType<ExperimentPlan['run']>>;
+    try {
+      outcome = await plan.run({
+        db,
+        experimentId: experiment.id,
+        runDir: settings.runDir,
+        concurrency: settings.concurrency,
+        maxAttempts: settings.maxAttempts,
+        executor,
+        signal,
+        progress,
+        tally,
+      });
+    } catch (error) {
+      setExperimentStatus(db, experiment.id, interruptedBy() ? 'stopped' : 'failed');
+      throw error;
+    } finally {
+      progress.stop();
+    }
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(0);
+    process.stderr.write(
+      `${tally.ran} job(s) run, ${tally.reused} already done, ${tally.failed} failed in ${seconds} s\n`,
+    );
+    const status = outcome.failedJobs.length > 0 ? 'failed' : 'done';
     setExperimentStatus(db, experiment.id, status);
     return { experimentId: experiment.id, databasePath, ...outcome };
   } finally {

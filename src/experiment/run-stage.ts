@@ -1,7 +1,9 @@
 import type { Db } from '../db/types.js';
+import type { JobOutcome } from '../executor/job.js';
+import { runJobs } from '../executor/local-executor.js';
 import type { RunExecutor } from '../executor/process-executor.js';
+import type { ProgressReporter } from '../executor/progress-reporter.js';
 import { type ExperimentJob, type JobEnd, doneOutput, runJobAttempt } from './job-runner.js';
-import type { Progress } from './progress.js';
 
 export interface StageOptions {
   db: Db;
@@ -12,11 +14,29 @@ export interface StageOptions {
   // Where the jobs' processes run (default: here).
   executor?: RunExecutor;
   signal: AbortSignal;
-  progress: Progress;
+  // One display for the whole run, shared by its stages.
+  progress: ProgressReporter;
+  // Counts for the closing summary line.
+  tally: { ran: number; reused: number; failed: number };
 }
 
-// Runs a stage's jobs: those recorded done are reused, the others run under the per-pool
-// concurrency limits, each retried up to maxAttempts. Returns every job's end, by key.
+// The failures worth another attempt (a final failure already spent its tries inside the job,
+// e.g. failed array tasks retried alone; a command that cannot start will not start next time).
+const RETRY_ON = [
+  'exit',
+  'signal',
+  'timeout',
+  'no-response',
+  'bad-response',
+  'missing-output',
+  'bad-output',
+  'bad-result',
+  'error',
+];
+
+// Runs a stage's jobs through the local executor (per-pool concurrency, retries, progress,
+// Ctrl-C): jobs recorded done are reused; each attempt records itself (job-runner.ts). Returns
+// every job's end, by key.
 export async function runStage(
   jobs: ExperimentJob[],
   options: StageOptions,
@@ -27,59 +47,58 @@ export async function runStage(
     const reused = doneOutput(options.db, options.experimentId, options.runDir, job.spec.key);
     if (reused) {
       ends.set(job.spec.key, reused);
-      options.progress.skipped(job.label);
-    } else {
-      pending.push(job);
-    }
+      options.progress.reused(job.label);
+      options.tally.reused++;
+    } else pending.push(job);
   }
-  const pools = {
-    engine: pending.filter((j) => j.pool === 'engine'),
-    node: pending.filter((j) => j.pool === 'node'),
-  };
-  await Promise.all(
-    (['engine', 'node'] as const).map((pool) =>
-      runPool(pools[pool], Math.max(1, options.concurrency[pool]), async (job) => {
-        ends.set(job.spec.key, await runWithRetries(job, options));
-      }),
-    ),
+  await runJobs(
+    pending.map((job) => ({
+      key: job.spec.key,
+      kind: job.pool,
+      label: job.label,
+      async run({ signal }): Promise<JobOutcome> {
+        let end: JobEnd<unknown>;
+        try {
+          end = await runJobAttempt(
+            options.db,
+            options.experimentId,
+            options.runDir,
+            job,
+            signal,
+            options.executor,
+          );
+        } catch (error) {
+          ends.set(job.spec.key, {
+            ok: false,
+            key: job.spec.key,
+            reason: 'error',
+            message: String(error),
+            logPath: '',
+          });
+          throw error;
+        }
+        ends.set(job.spec.key, end);
+        if (end.ok) return { ok: true };
+        return {
+          ok: false,
+          reason: end.final ? 'final' : end.reason,
+          message: end.message,
+          logPath: end.logPath,
+        };
+      },
+    })),
+    {
+      concurrency: options.concurrency,
+      maxParallel: options.concurrency.engine + options.concurrency.node,
+      retry: { maxAttempts: options.maxAttempts, retryOn: RETRY_ON },
+      reporter: options.progress,
+      signal: options.signal,
+      resumeHint: 'what finished is recorded; run the same command again to resume',
+      onJobDone(record) {
+        if (record.outcome.ok) options.tally.ran++;
+        else options.tally.failed++;
+      },
+    },
   );
   return ends;
-}
-
-async function runWithRetries(job: ExperimentJob, options: StageOptions): Promise<JobEnd<unknown>> {
-  for (let attempt = 1; ; attempt++) {
-    options.progress.started(job.label);
-    const startedAt = Date.now();
-    const end = await runJobAttempt(
-      options.db,
-      options.experimentId,
-      options.runDir,
-      job,
-      options.signal,
-      options.executor,
-    );
-    if (end.ok) {
-      options.progress.finished(job.label, (Date.now() - startedAt) / 1000);
-      return end;
-    }
-    // A final failure already spent its tries inside the job (failed array tasks retried alone).
-    const retry = !end.final && attempt < options.maxAttempts && !options.signal.aborted;
-    options.progress.failed(job.label, end.message, end.logPath, retry);
-    if (!retry) return end;
-  }
-}
-
-async function runPool<T>(
-  items: T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await run(item);
-    }
-  });
-  await Promise.all(workers);
 }
