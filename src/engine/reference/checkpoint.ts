@@ -23,6 +23,7 @@ const CheckpointFile = z.object({
     wideWindow: z.tuple([z.number(), z.number()]),
     softWindow: z.tuple([z.number(), z.number()]),
     bodyThreshold: z.number(),
+    contextScalesMm: z.array(z.number()).default([]),
   }),
   normalization: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
   network: z.object({

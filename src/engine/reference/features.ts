@@ -14,6 +14,9 @@ export interface FeatureConfig {
   softWindow: [number, number];
   // Voxels brighter than this (after light smoothing) count as body.
   bodyThreshold: number;
+  // Scales (from scalesMm) whose soft-tissue box mean is also taken one box width away along
+  // -x, +x, -y, +y, -z, +z: what surrounds the voxel, by direction.
+  contextScalesMm: number[];
 }
 
 export interface ImageGeometry {
@@ -33,7 +36,8 @@ export interface FeatureColumns {
 
 // How many features a config produces.
 export function featureCount(config: FeatureConfig): number {
-  return 2 + config.scalesMm.length * 2 + Math.min(2, config.scalesMm.length) + 1 + 3;
+  const context = config.scalesMm.filter((mm) => config.contextScalesMm.includes(mm)).length;
+  return 2 + config.scalesMm.length * 2 + Math.min(2, config.scalesMm.length) + 1 + 6 * context + 3;
 }
 
 // Computes the feature columns of one image.
@@ -48,9 +52,11 @@ export function computeFeatures(
   const soft = clipTo(image, voxels, config.softWindow);
   const softSquared = soft.map((c) => c * c);
   const columns: Float32Array[] = [wide, soft];
+  const context: Float32Array[] = [];
   for (const mm of config.scalesMm) {
     const radius = radiusInVoxels(mm, spacing);
     const mean = boxMean3d(soft, dims, radius);
+    if (config.contextScalesMm.includes(mm)) context.push(...shiftedColumns(mean, dims, radius));
     const std = boxMean3d(softSquared, dims, radius);
     for (let v = 0; v < voxels; v++) {
       const variance = std[v]! - mean[v]! * mean[v]!;
@@ -63,6 +69,7 @@ export function computeFeatures(
   }
   const finest = radiusInVoxels(config.scalesMm[0] ?? 1, spacing);
   columns.push(gradientMagnitude(boxMean3d(soft, dims, finest), dims, spacing));
+  columns.push(...context);
   const body = boxMean3d(wide, dims, finest);
   columns.push(...positionColumns(body, geometry, config.bodyThreshold));
   return { count: columns.length, voxels, columns };
@@ -83,6 +90,37 @@ export function gatherRows(
       out[o] = column[indices[r]!]!;
     }
   }
+}
+
+// Six copies of a column, each read one box width (2r+1 voxels) away along -x, +x, -y, +y, -z,
+// +z (clamped at the volume's edge).
+function shiftedColumns(
+  column: Float32Array,
+  dims: [number, number, number],
+  radius: [number, number, number],
+): Float32Array[] {
+  const [nx, ny, nz] = dims;
+  const out: Float32Array[] = [];
+  const strides = [1, nx, nx * ny];
+  for (let axis = 0; axis < 3; axis++) {
+    const width = 2 * radius[axis]! + 1;
+    const n = dims[axis]!;
+    const stride = strides[axis]!;
+    for (const sign of [-1, 1]) {
+      const shifted = new Float32Array(column.length);
+      for (let z = 0, v = 0; z < nz; z++) {
+        for (let y = 0; y < ny; y++) {
+          for (let x = 0; x < nx; x++, v++) {
+            const c = axis === 0 ? x : axis === 1 ? y : z;
+            const moved = Math.min(n - 1, Math.max(0, c + sign * width));
+            shifted[v] = column[v + (moved - c) * stride]!;
+          }
+        }
+      }
+      out.push(shifted);
+    }
+  }
+  return out;
 }
 
 function clipTo(

@@ -17,6 +17,8 @@ export const EngineParams = z
     samplesPerCase: z.number().int().positive().default(3000),
     // Training: box-filter radii (mm) of the multi-scale features (ignored when fine-tuning).
     scalesMm: z.array(z.number().positive()).min(1).default([5, 10, 20, 40]),
+    // Training: scales (among scalesMm) that also give directional context features.
+    contextScalesMm: z.array(z.number().positive()).default([10, 20]),
     // Prediction: how far to undo the class-balanced sampling (0 = not at all, 1 = fully):
     // class scores are multiplied by (frequency in the data / frequency in the samples)^this.
     priorCorrection: z.number().min(0).max(1).default(0.5),

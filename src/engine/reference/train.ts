@@ -17,7 +17,7 @@ import {
 } from './voxel-sampling.js';
 
 // The feature window shared by every checkpoint trained from scratch (CT in HU).
-const CT_FEATURES: Omit<FeatureConfig, 'scalesMm'> = {
+const CT_FEATURES: Omit<FeatureConfig, 'scalesMm' | 'contextScalesMm'> = {
   wideWindow: [-1000, 1500],
   softWindow: [-200, 300],
   bodyThreshold: -500,
@@ -33,7 +33,11 @@ export async function trainReference(
   const order = classOrder(request.classes);
   const init = request.init === null ? undefined : await loadCheckpoint(request.init);
   if (init && request.init) assertSameLabels(init.labels, order, request.init);
-  const features: FeatureConfig = init?.features ?? { ...CT_FEATURES, scalesMm: params.scalesMm };
+  const features: FeatureConfig = init?.features ?? {
+    ...CT_FEATURES,
+    scalesMm: params.scalesMm,
+    contextScalesMm: params.contextScalesMm,
+  };
   const classes = order.labels.length + 1;
   const rng = createRng(request.seed);
   const set = createSampleSet(
