@@ -52,6 +52,8 @@ export const EngineConfig = z
     probabilityType: z.enum(['float32', 'uint8']).default('float32'),
     // Whether `predict` can write Monte-Carlo-dropout samples (needed by the mc-dropout method).
     supportsMcDropout: z.boolean().default(false),
+    // Whether `train` works (false for prediction-only pseudo-labellers such as TotalSegmentator).
+    supportsTraining: z.boolean().default(true),
   })
   .strict();
 export type EngineConfig = z.infer<typeof EngineConfig>;

@@ -42,6 +42,14 @@ export async function resolveSettings(
   for (const method of methods) getStrategy(method);
   if (new Set(methods).size !== methods.length)
     throw new UserError('--methods lists a method twice');
+  if (!config.engine.supportsTraining) {
+    throw new UserError(
+      `engine "${config.engine.name}" cannot train, and ${kind}-run trains M0 and fine-tunes`,
+      {
+        hint: 'use a trainable engine for experiments; to check the labels this engine makes, score them with `sentinel score`',
+      },
+    );
+  }
   if (methods.includes('mc-dropout') && !config.engine.supportsMcDropout) {
     throw new UserError(
       `engine "${config.engine.name}" cannot make Monte-Carlo-dropout samples, so mc-dropout cannot run`,

@@ -75,13 +75,16 @@ describe('shipped configs for the torch engine, nnU-Net and TotalSegmentator', (
     'totalsegmentator-pseudolabels.yaml: prediction only, qs and random',
     { skip: pythonMissing },
     async () => {
-      const config = await loadYamlConfig(
-        configPath('totalsegmentator-pseudolabels.yaml'),
-        ExperimentConfigSchema,
-      );
+      const file = configPath('totalsegmentator-pseudolabels.yaml');
+      const config = await loadYamlConfig(file, ExperimentConfigSchema);
       assert.equal(config.engine.supportsMcDropout, false);
+      assert.equal(config.engine.supportsTraining, false);
       assert.deepEqual(config.methods, ['qs', 'random']);
       await engineAccepts('totalsegmentator', config.engine.params);
+      await assert.rejects(
+        resolveSettings('al', { config: file }),
+        /engine "totalsegmentator" cannot train, and al-run trains M0 and fine-tunes/,
+      );
     },
   );
 });
