@@ -58,7 +58,7 @@ test('Ctrl-C cancels everything the run submitted: nothing left in squeue', asyn
   run.kill('SIGINT');
   const result = await run;
   assert.equal(result.exitCode, 130, result.stderr);
-  assert.match(result.stderr, /stopped by SIGINT/);
+  assert.match(result.stderr, /interrupted by SIGINT: .*every started process was stopped/);
   assert.deepEqual(await queuedUnder(cluster.env, out), [], 'nothing of the run left in squeue');
   const jobs = await slurmJobsUnder(cluster.env, out);
   assert.deepEqual(
