@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite uses: PyTorch/nibabel/scipy/Pillow references (run with
-# /usr/bin/python3) and chromium (headless, opens the HTML report). Idempotent; needs root (or
+# /usr/bin/python3), chromium (headless, opens the HTML report) and slurm-wlm (the Slurm tests
+# start a one-node cluster with scripts/slurm-test-cluster.sh). Idempotent; needs root (or
 # sudo) and the Debian mirror.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(python3-torch python3-torchvision python3-scipy python3-nibabel python3-pil python3-numpy chromium)
+packages=(python3-torch python3-torchvision python3-scipy python3-nibabel python3-pil python3-numpy chromium slurm-wlm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

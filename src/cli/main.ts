@@ -36,7 +36,7 @@ async function dispatch(argv: string[], fixedCommand?: string): Promise<number |
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(commandHelp(name, command));
+    process.stdout.write(commandHelp(fixedCommand ?? `sentinel ${name}`, command));
     return 0;
   }
   return command.run(parseCommandArgs(name, command, rest));
@@ -64,11 +64,11 @@ function topLevelHelp(): string {
   return `sentinel: score pseudo labels with Quality Sentinel and run AL/SSL experiments\n\nUsage: sentinel <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "sentinel <command> --help" for a command's options.\n`;
 }
 
-function commandHelp(name: string, command: Command): string {
+function commandHelp(program: string, command: Command): string {
   const opts = Object.entries(command.options).map(([flag, o]) => {
     const arg = o.type === 'string' ? ' <value>' : '';
     const def = o.default !== undefined ? ` (default: ${String(o.default)})` : '';
     return `  --${flag}${arg}${def}`;
   });
-  return `sentinel ${name}: ${command.description}\n\nUsage: ${command.usage}\n\nOptions:\n${opts.join('\n')}\n`;
+  return `${program}: ${command.description}\n\nUsage: ${command.usage}\n\nOptions:\n${opts.join('\n')}\n`;
 }
