@@ -24,7 +24,7 @@ test('al-run runs every method x seed end to end, records costs, and a rerun red
   ];
   const first = await runSentinel(args);
   assert.equal(first.exitCode, 0, first.stderr);
-  for (const m of ['M0 (baseline)', ...methods])
+  for (const m of ['M0', ...methods])
     assert.match(first.stdout, new RegExp(m.replace(/[()]/g, '\\$&')));
   const db = join(out, 'sentinel.db');
 

@@ -6,15 +6,7 @@ import type { WorkOutcome } from '../job-runner.js';
 // What a shard's run returns (an engine run or a node job's outcome): ok, or why not.
 type ShardResult =
   | { ok: true; cost: JobCost; logPath: string }
-  | {
-      ok: false;
-      reason: string;
-      message: string;
-      cost?: JobCost;
-      logPath: string;
-      logTail?: string;
-      exitCode?: number;
-    };
+  | Omit<Extract<WorkOutcome<unknown>, { ok: false }>, 'final'>;
 
 // Consecutive shards of at most `size` items.
 export function splitShards<T>(items: readonly T[], size: number): T[][] {
