@@ -43,14 +43,17 @@ const { values: opts } = parseArgs({
   options: { bundle: { type: 'string' }, items: { type: 'string' }, out: { type: 'string' } },
 });
 if (!opts.bundle || !opts.items) {
-  process.stderr.write('usage: qs-model-quality.js --bundle DIR --items ITEMS.json [--out RESULTS.json]\n');
+  process.stderr.write(
+    'usage: qs-model-quality.js --bundle DIR --items ITEMS.json [--out RESULTS.json]\n',
+  );
   process.exit(2);
 }
 
 async function* caseSources(cases: ItemCase[]): AsyncGenerator<QsCaseSource> {
   for (const c of cases) {
     if (c.segmentations) yield await caseFromSegmentations(c.id, c.image, c.segmentations);
-    else if (c.labels && c.classMap) yield await caseFromLabelMap(c.id, c.image, c.labels, c.classMap);
+    else if (c.labels && c.classMap)
+      yield await caseFromLabelMap(c.id, c.image, c.labels, c.classMap);
     else throw new Error(`case ${c.id} has neither segmentations nor labels + classMap`);
   }
 }
@@ -76,7 +79,9 @@ function agreement(rows: Scored[]) {
     map10: meanAveragePrecisionAtK(byOrgan, 10),
     map5Pooled: meanAveragePrecisionAtK(pooled, 5),
     map10Pooled: meanAveragePrecisionAtK(pooled, 10),
-    meanAbsError: usable.reduce((s, r) => s + Math.abs((r.score as number) - (r.dice as number)), 0) / Math.max(1, usable.length),
+    meanAbsError:
+      usable.reduce((s, r) => s + Math.abs((r.score as number) - (r.dice as number)), 0) /
+      Math.max(1, usable.length),
   };
 }
 
@@ -90,17 +95,36 @@ function monotonicity(rows: Scored[], kind: 'erosion' | 'dilation') {
       .sort((a, b) => (a.radius ?? 0) - (b.radius ?? 0))
       .filter((r) => r.score !== null);
     const scores = points.map((p) => p.score as number);
-    const falls = scores.length >= 2 && scores.every((s, i) => i === 0 || s < (scores[i - 1] as number));
+    const falls =
+      scores.length >= 2 && scores.every((s, i) => i === 0 || s < (scores[i - 1] as number));
     const lastBelowFirst = scores.length >= 2 && (scores.at(-1) as number) < (scores[0] as number);
-    return { organ, radii: points.map((p) => p.radius ?? 0), scores, dice: points.map((p) => p.dice), falls, lastBelowFirst };
+    return {
+      organ,
+      radii: points.map((p) => p.radius ?? 0),
+      scores,
+      dice: points.map((p) => p.dice),
+      falls,
+      lastBelowFirst,
+    };
   });
   const withSteps = series.filter((s) => s.scores.length >= 2);
-  const usable = rows.filter((r) => (r.kind === kind || r.kind === 'original') && r.score !== null && r.dice !== null);
+  const steps = withSteps.flatMap((s) =>
+    s.scores.slice(1).map((v, i) => v < (s.scores[i] as number)),
+  );
+  const usable = rows.filter(
+    (r) => (r.kind === kind || r.kind === 'original') && r.score !== null && r.dice !== null,
+  );
   return {
     organs: withSteps.length,
     fallingShare: withSteps.filter((s) => s.falls).length / Math.max(1, withSteps.length),
-    lastBelowOriginalShare: withSteps.filter((s) => s.lastBelowFirst).length / Math.max(1, withSteps.length),
-    pearsonScoreVsDice: pearson(usable.map((r) => r.score as number), usable.map((r) => r.dice as number)),
+    lastBelowOriginalShare:
+      withSteps.filter((s) => s.lastBelowFirst).length / Math.max(1, withSteps.length),
+    fallingStepShare: steps.filter(Boolean).length / Math.max(1, steps.length),
+    steps: steps.length,
+    pearsonScoreVsDice: pearson(
+      usable.map((r) => r.score as number),
+      usable.map((r) => r.dice as number),
+    ),
     series,
   };
 }
@@ -108,7 +132,10 @@ function monotonicity(rows: Scored[], kind: 'erosion' | 'dilation') {
 const fmt = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 
 async function main(): Promise<void> {
-  const items = JSON.parse(await readFile(opts.items as string, 'utf8')) as { cases: ItemCase[]; truth: TruthRow[] };
+  const items = JSON.parse(await readFile(opts.items as string, 'utf8')) as {
+    cases: ItemCase[];
+    truth: TruthRow[];
+  };
   const bundle = await loadBundle(opts.bundle as string);
   const session = await openQsSession(bundle);
   const started = performance.now();
@@ -116,17 +143,31 @@ async function main(): Promise<void> {
   await session.dispose();
   const seconds = (performance.now() - started) / 1000;
   const scores = new Map<string, number | null>();
-  for (const c of results) for (const o of c.organs) scores.set(`${c.caseId}\u0000${o.organ}`, o.score);
-  const rows: Scored[] = items.truth.map((t) => ({ ...t, score: scores.get(`${t.caseId}\u0000${t.organ}`) ?? null }));
+  for (const c of results)
+    for (const o of c.organs) scores.set(`${c.caseId}\u0000${o.organ}`, o.score);
+  const rows: Scored[] = items.truth.map((t) => ({
+    ...t,
+    score: scores.get(`${t.caseId}\u0000${t.organ}`) ?? null,
+  }));
 
-  const report: Record<string, unknown> = { bundle: bundle.manifest.name, cases: items.cases.length, scoringSeconds: seconds };
+  const report: Record<string, unknown> = {
+    bundle: bundle.manifest.name,
+    cases: items.cases.length,
+    scoringSeconds: seconds,
+  };
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`QS model ${bundle.manifest.name} (${bundle.manifest.backbone}@${bundle.manifest.inputSize}); ${items.cases.length} cases scored in ${seconds.toFixed(1)} s`);
-  const phantomGroups = [...new Set(rows.filter((r) => r.group.startsWith('phantom:')).map((r) => r.group))];
+  out(
+    `QS model ${bundle.manifest.name} (${bundle.manifest.backbone}@${bundle.manifest.inputSize}); ${items.cases.length} cases scored in ${seconds.toFixed(1)} s`,
+  );
+  const phantomGroups = [
+    ...new Set(rows.filter((r) => r.group.startsWith('phantom:')).map((r) => r.group)),
+  ];
   if (phantomGroups.length > 0) {
     const sets: Record<string, ReturnType<typeof agreement>> = {};
     for (const group of [...phantomGroups, 'phantom:all']) {
-      const mine = rows.filter((r) => (group === 'phantom:all' ? r.group.startsWith('phantom:') : r.group === group));
+      const mine = rows.filter((r) =>
+        group === 'phantom:all' ? r.group.startsWith('phantom:') : r.group === group,
+      );
       const a = agreement(mine);
       sets[group] = a;
       out(
@@ -140,13 +181,19 @@ async function main(): Promise<void> {
   if (ctRows.length > 0) {
     const erosion = monotonicity(ctRows, 'erosion');
     const dilation = monotonicity(ctRows, 'dilation');
-    for (const [kind, m] of [['erosion', erosion], ['dilation', dilation]] as const) {
+    for (const [kind, m] of [
+      ['erosion', erosion],
+      ['dilation', dilation],
+    ] as const) {
       out(
         `real CT ${kind}: score falls with every step for ${(m.fallingShare * 100).toFixed(0)}% of ${m.organs} organs ` +
-          `(last step below the original: ${(m.lastBelowOriginalShare * 100).toFixed(0)}%); Pearson r score vs Dice ${fmt(m.pearsonScoreVsDice)}`,
+          `(last step below the original: ${(m.lastBelowOriginalShare * 100).toFixed(0)}%; ${(m.fallingStepShare * 100).toFixed(0)}% of ${m.steps} single steps lower); ` +
+          `Pearson r score vs Dice ${fmt(m.pearsonScoreVsDice)}`,
       );
       for (const s of m.series) {
-        out(`  ${s.organ.padEnd(20)} ${s.falls ? 'falls' : 'NOT  '} ${s.scores.map((v, i) => `r${s.radii[i]} ${v.toFixed(3)} (Dice ${s.dice[i]?.toFixed(3) ?? 'n/a'})`).join('  ')}`);
+        out(
+          `  ${s.organ.padEnd(20)} ${s.falls ? 'falls' : 'NOT  '} ${s.scores.map((v, i) => `r${s.radii[i]} ${v.toFixed(3)} (Dice ${s.dice[i]?.toFixed(3) ?? 'n/a'})`).join('  ')}`,
+        );
       }
     }
     report.realCt = { erosion, dilation };

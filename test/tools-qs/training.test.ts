@@ -16,12 +16,27 @@ import { makeTempDir, python, runQsTool, torchSkipReason } from './python-tools.
 interface DataReport {
   format: string;
   preprocessing: { inputSize: number; cropMargin: number };
-  parts: Record<'train' | 'val', { shards: string[]; samples: number; diceHistogram: number[]; pseudoLabelQuality: Record<string, unknown> }>;
+  parts: Record<
+    'train' | 'val',
+    {
+      shards: string[];
+      samples: number;
+      diceHistogram: number[];
+      pseudoLabelQuality: Record<string, unknown>;
+    }
+  >;
 }
 
 const phantomClassMap = {
-  '1': 'liver', '2': 'spleen', '3': 'kidney_left', '4': 'kidney_right', '5': 'pancreas',
-  '6': 'gallbladder', '7': 'stomach', '8': 'aorta', '9': 'inferior_vena_cava',
+  '1': 'liver',
+  '2': 'spleen',
+  '3': 'kidney_left',
+  '4': 'kidney_right',
+  '5': 'pancreas',
+  '6': 'gallbladder',
+  '7': 'stomach',
+  '8': 'aorta',
+  '9': 'inferior_vena_cava',
 };
 
 describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReason }, () => {
@@ -33,15 +48,48 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
 
   before(async () => {
     const made = await runQsTool('training/make_training_data.py', [
-      '--work', work, '--out', data, '--sets', '5:4:2:32x32x32', '--engine-steps', '60,300',
-      '--degradations', '1', '--crops', '2', '--samples', '120', '--val-samples', '40',
-      '--val-share', '0.25', '--input-size', '32', '--shard-size', '50', '--seed', '3',
+      '--work',
+      work,
+      '--out',
+      data,
+      '--sets',
+      '5:4:2:32x32x32',
+      '--engine-steps',
+      '60,300',
+      '--degradations',
+      '1',
+      '--crops',
+      '2',
+      '--samples',
+      '120',
+      '--val-samples',
+      '40',
+      '--val-share',
+      '0.25',
+      '--input-size',
+      '32',
+      '--shard-size',
+      '50',
+      '--seed',
+      '3',
     ]);
     assert.equal(made.exitCode, 0, made.stderr);
     report = JSON.parse(readFileSync(path.join(data, 'data.json'), 'utf8')) as DataReport;
     const trained = await runQsTool('training/train.py', [
-      '--data', data, '--out', bundleDir, '--backbone', 'resnet18-w8', '--epochs', '1',
-      '--max-steps', '3', '--batch', '16', '--seed', '1',
+      '--data',
+      data,
+      '--out',
+      bundleDir,
+      '--backbone',
+      'resnet18-w8',
+      '--epochs',
+      '1',
+      '--max-steps',
+      '3',
+      '--batch',
+      '16',
+      '--seed',
+      '1',
     ]);
     assert.equal(trained.exitCode, 0, trained.stderr);
   });
@@ -53,39 +101,81 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
     for (const part of ['train', 'val'] as const) {
       const info = report.parts[part];
       assert.ok(info.samples > 0, `${part} has samples`);
-      assert.equal(info.diceHistogram.reduce((a, b) => a + b, 0), info.samples);
+      assert.equal(
+        info.diceHistogram.reduce((a, b) => a + b, 0),
+        info.samples,
+      );
       for (const shard of info.shards) assert.ok(existsSync(path.join(data, shard)), shard);
     }
     assert.ok(Object.keys(report.parts.train.pseudoLabelQuality).includes('engine-steps300'));
     // The shards hold [n, 2, 32, 32] float16 inputs and Dice targets in [0, 1].
-    const check = await execa(python, ['-c', [
-      'import sys, numpy as np',
-      `z = np.load(${JSON.stringify(path.join(data, report.parts.train.shards[0] as string))})`,
-      'assert z["inputs"].dtype == np.float16 and z["inputs"].shape[1:] == (2, 32, 32), z["inputs"].shape',
-      'assert 0 <= z["dice"].min() and z["dice"].max() <= 1',
-      'assert set(np.unique(z["label"])) <= set(range(1, 10))',
-    ].join('\n')], { reject: false });
+    const check = await execa(
+      python,
+      [
+        '-c',
+        [
+          'import sys, numpy as np',
+          `z = np.load(${JSON.stringify(path.join(data, report.parts.train.shards[0] as string))})`,
+          'assert z["inputs"].dtype == np.float16 and z["inputs"].shape[1:] == (2, 32, 32), z["inputs"].shape',
+          'assert 0 <= z["dice"].min() and z["dice"].max() <= 1',
+          'assert set(np.unique(z["label"])) <= set(range(1, 10))',
+        ].join('\n'),
+      ],
+      { reject: false },
+    );
     assert.equal(check.exitCode, 0, check.stderr);
   });
 
   test('training crops with equal margins are the inference crops, pixel for pixel', async () => {
-    const check = await execa(python, ['-c', [
-      'import sys, numpy as np',
-      `sys.path[:0] = [${JSON.stringify(path.join(packageRoot, 'tools/qs'))}, ${JSON.stringify(path.join(packageRoot, 'tools/qs/training'))}]`,
-      'from preprocess import crop_box, preprocess_slice',
-      'from bundle import OFFICIAL_PREPROCESSING',
-      'from slice_samples import crop_box_margins, network_input',
-      'rng = np.random.default_rng(0)',
-      'params = {"inputSize": 32, **OFFICIAL_PREPROCESSING}',
-      'for _ in range(20):',
-      '    mask = np.zeros((48, 40), bool)',
-      '    r, c = rng.integers(0, 40), rng.integers(0, 32)',
-      '    mask[r:r + rng.integers(1, 9), c:c + rng.integers(1, 9)] = True',
-      '    ct = rng.normal(0, 150, mask.shape).astype(np.int16)',
-      '    box = crop_box_margins(mask, 20, 20)',
-      '    assert box == crop_box(mask, 20), (box, crop_box(mask, 20))',
-      '    assert np.array_equal(network_input(ct, mask, box, params), preprocess_slice(ct, mask, params))',
-    ].join('\n')], { reject: false });
+    const check = await execa(
+      python,
+      [
+        '-c',
+        [
+          'import sys, numpy as np',
+          `sys.path[:0] = [${JSON.stringify(path.join(packageRoot, 'tools/qs'))}, ${JSON.stringify(path.join(packageRoot, 'tools/qs/training'))}]`,
+          'from preprocess import crop_box, preprocess_slice',
+          'from bundle import OFFICIAL_PREPROCESSING',
+          'from slice_samples import crop_box_margins, network_input',
+          'rng = np.random.default_rng(0)',
+          'params = {"inputSize": 32, **OFFICIAL_PREPROCESSING}',
+          'for _ in range(20):',
+          '    mask = np.zeros((48, 40), bool)',
+          '    r, c = rng.integers(0, 40), rng.integers(0, 32)',
+          '    mask[r:r + rng.integers(1, 9), c:c + rng.integers(1, 9)] = True',
+          '    ct = rng.normal(0, 150, mask.shape).astype(np.int16)',
+          '    box = crop_box_margins(mask, 20, 20)',
+          '    assert box == crop_box(mask, 20), (box, crop_box(mask, 20))',
+          '    assert np.array_equal(network_input(ct, mask, box, params), preprocess_slice(ct, mask, params))',
+        ].join('\n'),
+      ],
+      { reject: false },
+    );
+    assert.equal(check.exitCode, 0, check.stderr);
+  });
+
+  test('the loss: Dice-interval weights, same-class optimal pairs, ranking loss zero only when ordered', async () => {
+    const check = await execa(
+      python,
+      [
+        '-c',
+        [
+          'import sys, torch',
+          `sys.path[:0] = [${JSON.stringify(path.join(packageRoot, 'tools/qs'))}, ${JSON.stringify(path.join(packageRoot, 'tools/qs/training'))}]`,
+          'from losses import sample_weights, optimal_pairs, optimal_pair_ranking_loss',
+          'w = sample_weights(torch.tensor([0.0, 0.3, 0.31, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0]))',
+          'assert w.tolist() == [7, 7, 5, 5, 3, 3, 2, 2, 1, 1], w.tolist()',
+          'e = torch.eye(3)[torch.tensor([0, 1, 0, 2, 1, 2])]',
+          'rows, cols = optimal_pairs(e)',
+          'assert all(int(i) != int(j) and torch.equal(e[i], e[j]) for i, j in zip(rows, cols)), list(zip(rows, cols))',
+          'y = torch.tensor([0.9, 0.2, 0.4, 0.7, 0.8, 0.1]).reshape(-1, 1)',
+          'ordered = optimal_pair_ranking_loss(y * 2, y, e).item()',
+          'reversed_ = optimal_pair_ranking_loss(-y, y, e).item()',
+          'assert ordered == 0.0 and reversed_ > 0.1, (ordered, reversed_)',
+        ].join('\n'),
+      ],
+      { reject: false },
+    );
     assert.equal(check.exitCode, 0, check.stderr);
   });
 
@@ -95,12 +185,19 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
     assert.equal(manifest.backbone, 'resnet18-w8');
     assert.equal(manifest.inputSize, 32);
     assert.equal(manifest.embeddingSize, 16);
-    assert.deepEqual(manifest.classes.map((c) => c.name), Object.values(phantomClassMap));
+    assert.deepEqual(
+      manifest.classes.map((c) => c.name),
+      Object.values(phantomClassMap),
+    );
     assert.equal(bundle.resolveOrgan('kidney_left')?.label, 3);
     assert.equal(bundle.resolveOrgan('postcava')?.label, 9);
-    const verification = (manifest.provenance as unknown as { verification: { maxAbsDiff: number } }).verification;
+    const verification = (
+      manifest.provenance as unknown as { verification: { maxAbsDiff: number } }
+    ).verification;
     assert.ok(verification.maxAbsDiff <= 1e-4, `ONNX vs torch ${verification.maxAbsDiff}`);
-    const training = (manifest.provenance as unknown as { training: { steps: number; args: { seed: number } } }).training;
+    const training = (
+      manifest.provenance as unknown as { training: { steps: number; args: { seed: number } } }
+    ).training;
     assert.equal(training.steps, 3);
     assert.equal(training.args.seed, 1);
 
@@ -117,7 +214,8 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
       const organs = scored?.organs ?? [];
       assert.equal(organs.length, 9);
       assert.ok(organs.some((o) => o.score !== null));
-      for (const organ of organs) if (organ.score !== null) assert.ok(Number.isFinite(organ.score), organ.organ);
+      for (const organ of organs)
+        if (organ.score !== null) assert.ok(Number.isFinite(organ.score), organ.organ);
     } finally {
       await session.dispose();
     }

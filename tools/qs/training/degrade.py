@@ -117,6 +117,12 @@ def organ_radius(mask):
     return float(np.sqrt(areas.mean() / np.pi)) if len(areas) else 1.0
 
 
+def skewed_int(rng, high):
+    """An integer in 1..high, small values favoured (ceil(high * u^2)): mild degradations,
+    which good pseudo labels resemble, are as common as severe ones are easy."""
+    return max(1, int(np.ceil(high * rng.random() ** 2)))
+
+
 # The degradation kinds random_degradation draws from, with their weights.
 DEGRADATIONS = {
     "erode": 3, "dilate": 3, "shift": 2, "drop_slices": 1, "merge_neighbour": 1,
@@ -128,10 +134,10 @@ def apply_degradation(kind, mask, labels, organ_label, rng):
     """One degradation of a drawn strength; returns (mask, description)."""
     size = organ_radius(mask)
     if kind in ("erode", "dilate"):
-        radius = int(rng.integers(1, max(2, int(round(size * 0.6))) + 1))
+        radius = skewed_int(rng, max(2, int(round(size * 0.6))))
         return (erode if kind == "erode" else dilate)(mask, radius), f"{kind} r={radius}"
     if kind == "shift":
-        reach = max(1, int(round(size * 0.8)))
+        reach = skewed_int(rng, max(1, int(round(size * 0.8))))
         offset = (int(rng.integers(-reach, reach + 1)), int(rng.integers(-reach, reach + 1)), int(rng.integers(-2, 3)))
         return shift(mask, offset), f"shift {offset}"
     if kind == "drop_slices":

@@ -1,7 +1,7 @@
 """Makes the training data of the project's small QS model from phantoms (issue 5, step 3).
 
   /usr/bin/python3 tools/qs/training/make_training_data.py --work runs/qs-training/work \
-      --out runs/qs-training/data [--sets 1001:40:8:64x64x40,1002:20:6:96x96x56] \
+      --out runs/qs-training/data [--sets 1001:40:8:64x64x40,1002:20:6:96x96x56,1003:20:5:96x96x56] \
       [--engine-steps 150,250,400,700,1200,2500] [--seed 0] ...
 
 1. Phantoms: `sentinel demo-data` per set (SEED:COUNT:LABELED:SIZE).
@@ -47,13 +47,13 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description="Make QS training samples from phantoms and engine pseudo labels.")
     p.add_argument("--work", required=True, help="folder for phantoms, engine checkpoints and predictions (reused)")
     p.add_argument("--out", required=True, help="folder for the .npz shards and data.json")
-    p.add_argument("--sets", default="1001:40:8:64x64x40,1002:20:6:96x96x56", help="phantom sets SEED:COUNT:LABELED:SIZE, comma-separated")
+    p.add_argument("--sets", default="1001:40:8:64x64x40,1002:20:6:96x96x56,1003:20:5:96x96x56", help="phantom sets SEED:COUNT:LABELED:SIZE, comma-separated")
     p.add_argument("--engine-steps", default="150,250,400,700,1200,2500", help="engine training steps of the checkpoints")
     p.add_argument("--engine-seed", type=int, default=7)
-    p.add_argument("--degradations", type=int, default=4, help="random degradations per organ and case")
-    p.add_argument("--crops", type=int, default=3, help="crops drawn per pseudo-label organ mask")
-    p.add_argument("--samples", type=int, default=12000, help="training samples kept after balancing")
-    p.add_argument("--val-samples", type=int, default=1500)
+    p.add_argument("--degradations", type=int, default=6, help="random degradations per organ and case")
+    p.add_argument("--crops", type=int, default=4, help="crops drawn per pseudo-label organ mask")
+    p.add_argument("--samples", type=int, default=24000, help="training samples kept after balancing")
+    p.add_argument("--val-samples", type=int, default=3000)
     p.add_argument("--val-share", type=float, default=0.15, help="share of phantoms kept for validation")
     p.add_argument("--max-bin-share", type=float, default=0.2, help="most samples any Dice bin of 0.1 may hold")
     p.add_argument("--min-overlap", type=int, default=1, help="voxels of overlap for a slice to be sampled (paper: 20 on 512^2)")

@@ -2,7 +2,7 @@
 (issue 5, step 4).
 
   /usr/bin/python3 tools/qs/training/train.py --data runs/qs-training/data \
-      --out models/qs-phantom [--backbone resnet18-w16] [--epochs 6] [--batch 128] [--seed 0]
+      --out models/qs-phantom [--backbone resnet18-w16] [--epochs 30] [--batch 128] [--seed 0]
 
 The network is tools/qs/network.py's architecture on a narrow resnet18 body (small_network.py);
 the class condition is a fixed one-hot vector per phantom organ, zero-padded to --embedding-size,
@@ -26,6 +26,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]
 
+from augment import augment  # noqa: E402
 from losses import quality_sentinel_loss  # noqa: E402
 from phantom_bundle import one_hot_table, write_phantom_bundle  # noqa: E402
 from small_network import build_small_network, parameter_count  # noqa: E402
@@ -42,10 +43,11 @@ def parse_args(argv):
     p.add_argument("--checkpoint", default=None, help="where to save the best state_dict (default: DATA/best.pth)")
     p.add_argument("--backbone", default="resnet18-w16", help="resnet18-wN: resnet18 layout, base width N")
     p.add_argument("--embedding-size", type=int, default=16)
-    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--augment", default="full", choices=["none", "flip", "full"], help="flip: random flips; full: flips, CT contrast and blur (augment.py)")
     p.add_argument("--ranking-weight", type=float, default=1.0)
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps in all (0: no limit; for smoke tests)")
     p.add_argument("--threads", type=int, default=2)
@@ -74,15 +76,6 @@ def read_data(data):
     with open(path, "rb") as handle:
         raw = handle.read()
     return json.loads(raw), hashlib.sha256(raw).hexdigest()
-
-
-def augment(batch, generator):
-    """Random flips along each image axis (the Dice target does not change)."""
-    if torch.rand(1, generator=generator).item() < 0.5:
-        batch = torch.flip(batch, dims=[2])
-    if torch.rand(1, generator=generator).item() < 0.5:
-        batch = torch.flip(batch, dims=[3])
-    return batch
 
 
 def predict(model, inputs, embeddings, batch=256):
@@ -132,7 +125,7 @@ def train(args, train_set, val_set, table):
             index = order[start:start + args.batch]
             if len(index) < 2:
                 continue
-            x = augment(torch.from_numpy(x_train[index].astype(np.float32)), generator)
+            x = augment(torch.from_numpy(x_train[index].astype(np.float32)), generator, args.augment)
             y = torch.from_numpy(y_train[index]).reshape(-1, 1)
             e = e_train[torch.from_numpy(index)]
             loss, mse, ranking = quality_sentinel_loss(model(x, e), y, e, args.ranking_weight)
