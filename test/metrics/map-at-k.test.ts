@@ -28,9 +28,23 @@ test('AP@k sums precision at the hits of the first k, over k', () => {
   assert.equal(averagePrecisionAtK(scores, truth, 4), (1 + 1 + 3 / 4) / 4);
 });
 
-test('ties: every item tied with the k-th worst is relevant; k larger than the list', () => {
-  assert.equal(averagePrecisionAtK([0.1, 0.2, 0.3], [0.5, 0.5, 0.1], 2), 1);
+test('ties at the k-th worst share the places left; k larger than the list', () => {
+  // Worst two of [0.5, 0.5, 0.1]: item 2, then ONE of the tied items (relevance 1/2 each).
+  // The ideal ranking (2, then a tied one) sums 1 * 1 + (1.5 / 2) * 1/2 = 1.375.
+  // Ranked 0 (rel 1/2), 1 (rel 1/2): 1/2 * 1/2 + (1 / 2) * 1/2 = 0.5.
+  assert.equal(averagePrecisionAtK([0.1, 0.2, 0.3], [0.5, 0.5, 0.1], 2), 0.5 / 1.375);
+  // Ranked 2 first, then a tied one: the ideal.
+  assert.equal(averagePrecisionAtK([0.2, 0.3, 0.1], [0.5, 0.5, 0.1], 2), 1);
   assert.equal(averagePrecisionAtK([0.3, 0.2, 0.1], [0.9, 0.5, 0.1], 10), 1);
+});
+
+test('many perfect labels do not make every ranking perfect', () => {
+  // 2 bad labels and 16 at Dice 1: MAP@5 rewards finding the 2 bad ones, not the tie.
+  const truth = [0.3, 0.6, ...Array.from({ length: 16 }, () => 1)];
+  const good = truth.map((v) => v);
+  const bad = truth.map((v) => -v);
+  assert.equal(averagePrecisionAtK(good, truth, 5), 1);
+  assert.ok(averagePrecisionAtK(bad, truth, 5) < 0.2, 'worst ranking scores low');
 });
 
 test('NaN pairs are dropped; no usable pair gives NaN', () => {
