@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { tinyExperiment } from '../experiment/tiny-config.js';
 import { runSentinel } from '../run-cli.js';
 import { makeReportRun, tempFolder } from './report-fixture.js';
 
@@ -104,5 +105,44 @@ test(
     );
     assert.deepEqual(errors, []);
     assert.ok(facts.tables >= 2);
+  },
+);
+
+test(
+  'on a real (tiny) al-run, the report opens in Chromium with no console errors, one row per method',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` },
+  async () => {
+    const { dir, config } = await tinyExperiment('report-real-run');
+    const run = join(dir, 'runs', 'real');
+    const methods = ['qs', 'entropy', 'random', 'oracle'];
+    const al = await runSentinel([
+      'al-run',
+      '--config',
+      config,
+      '--methods',
+      methods.join(','),
+      '--seeds',
+      '2',
+      '--budget',
+      '2',
+      '--out',
+      run,
+    ]);
+    assert.equal(al.exitCode, 0, al.stderr);
+    const result = await runSentinel(['report', '--run', run, '--format', 'md,html']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const markdown = readFileSync(join(run, 'report', 'report.md'), 'utf8');
+    for (const m of methods)
+      assert.match(markdown, new RegExp(`^\\| ${m} \\|`, 'm'), `a table row for ${m}`);
+    const { errors, facts } = await openInChromium(
+      join(run, 'report', 'report.html'),
+      join(shots, 'real-run.png'),
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(facts.methodRows, 1 + methods.length, 'M0 and one row per method');
+    assert.ok(
+      facts.images.length > 0 && facts.images.every((i) => i.ok),
+      'QS worklist thumbnails decode',
+    );
   },
 );
