@@ -36,11 +36,17 @@ def select_slices(mask, count):
 
 def crop_box(mask2d, margin):
     """The official crop (r0, r1, c0, c1), ends exclusive: bbox + margin, then the squaring quirk."""
+    return crop_box_margins(mask2d, margin, margin)
+
+
+def crop_box_margins(mask2d, row_margin, col_margin):
+    """The crop with per-axis margins (the authors' training crop draws them at random): the
+    mask's bounding box plus the margins, ends exclusive, then the squaring quirk."""
     height, width = mask2d.shape
     rows = np.flatnonzero(mask2d.any(axis=1))
     cols = np.flatnonzero(mask2d.any(axis=0))
-    r0, r1 = max(int(rows[0]) - margin, 0), min(int(rows[-1]) + margin, height)
-    c0, c1 = max(int(cols[0]) - margin, 0), min(int(cols[-1]) + margin, width)
+    r0, r1 = max(int(rows[0]) - row_margin, 0), min(int(rows[-1]) + row_margin, height)
+    c0, c1 = max(int(cols[0]) - col_margin, 0), min(int(cols[-1]) + col_margin, width)
     row_span, col_span = r1 - r0, c1 - c0
     if row_span > col_span:
         half = (row_span - col_span) // 2

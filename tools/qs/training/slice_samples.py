@@ -8,28 +8,10 @@ only the crop box differs (random margins per axis instead of the fixed margin).
 
 import numpy as np
 
-from preprocess import resize_pillow_bilinear, slice_plane, window_ct
+from preprocess import crop_box_margins, resize_pillow_bilinear, slice_plane, window_ct
 
 # The smallest random margin, as the authors' dataset.py.
 MIN_MARGIN = 10
-
-
-def crop_box_margins(mask2d, row_margin, col_margin):
-    """The authors' training crop (r0, r1, c0, c1), ends exclusive: the predicted mask's bounding
-    box plus per-axis margins, then the squaring quirk. Equal margins give preprocess.crop_box."""
-    height, width = mask2d.shape
-    rows = np.flatnonzero(mask2d.any(axis=1))
-    cols = np.flatnonzero(mask2d.any(axis=0))
-    r0, r1 = max(int(rows[0]) - row_margin, 0), min(int(rows[-1]) + row_margin, height)
-    c0, c1 = max(int(cols[0]) - col_margin, 0), min(int(cols[-1]) + col_margin, width)
-    row_span, col_span = r1 - r0, c1 - c0
-    if row_span > col_span:
-        half = (row_span - col_span) // 2
-        c0, c1 = max(c0 - half, 0), min(c1 + half, width)
-    elif col_span > row_span:
-        half = (col_span - row_span) // 2
-        r0, r1 = max(r0 - half, 0), min(r1 + half, height)
-    return r0, r1, c0, c1
 
 
 def random_margins(mask2d, rng, reference):
