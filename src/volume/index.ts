@@ -5,7 +5,7 @@ export { readNifti, readNiftiHeader, type ReadNiftiOptions } from './read-nifti.
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
 export { openSlabs } from './iterate-slabs.js';
 export { readLabelMap } from './read-label-map.js';
-export { writeNifti, type WriteNiftiOptions } from './write-nifti.js';
+export { writeNifti, writeStoredNifti, type WriteNiftiOptions } from './write-nifti.js';
 export { assertSameGrid, gridDifference, gridsMatch, type GridLike } from './same-grid.js';
 export { orientationCode } from './orientation.js';
 export { sliceLength, sliceOffset, voxelCount, voxelIndex } from './voxel-index.js';

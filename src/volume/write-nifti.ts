@@ -5,9 +5,10 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { DATATYPES } from './datatypes.js';
 import { nifti1HeaderBytes } from './nifti1-header-bytes.js';
 import { quantizeVoxels } from './quantize-voxels.js';
-import type { DataTypeName, Volume } from './types.js';
+import type { DataTypeName, Volume, VoxelArray } from './types.js';
 import { volumeError } from './volume-error.js';
 
 // How to store the voxels: the datatype (default: the volume's) and the scaling, e.g.
@@ -32,11 +33,32 @@ export async function writeNifti(
   const keepScaling = datatype === volume.datatype;
   const sclSlope = options.sclSlope ?? (keepScaling ? volume.sclSlope : 1);
   const sclInter = options.sclInter ?? (keepScaling ? volume.sclInter : 0);
-  if (!Number.isFinite(sclSlope) || sclSlope === 0 || !Number.isFinite(sclInter)) {
+  checkScaling(path, sclSlope, sclInter);
+  const stored = quantizeVoxels(volume.data, datatype, sclSlope, sclInter);
+  await writeFileAtomically(
+    path,
+    nifti1HeaderBytes({ dims: volume.dims, datatype, affine: volume.affine, sclSlope, sclInter }),
+    stored,
+    options.compressionLevel,
+  );
+}
+
+// Writes `volume.data` as the stored values themselves (an array of `volume.datatype`), with
+// `volume.sclSlope` and `volume.sclInter` in the header: for callers that quantize on their own,
+// e.g. probability bytes with scl_slope = 1/255, which then skip a float round trip.
+export async function writeStoredNifti(
+  path: string,
+  volume: Volume,
+  options: Pick<WriteNiftiOptions, 'compressionLevel'> = {},
+): Promise<void> {
+  checkVolume(path, volume);
+  const { datatype, sclSlope, sclInter } = volume;
+  if (DATATYPES[datatype].create(0).constructor !== volume.data.constructor) {
     throw new Error(
-      `writeNifti ${path}: scl_slope must be finite and non-zero, scl_inter finite (got ${sclSlope}, ${sclInter})`,
+      `writeStoredNifti ${path}: data is a ${volume.data.constructor.name}, not the ${datatype} array`,
     );
   }
+  checkScaling(path, sclSlope, sclInter);
   const header = nifti1HeaderBytes({
     dims: volume.dims,
     datatype,
@@ -44,12 +66,21 @@ export async function writeNifti(
     sclSlope,
     sclInter,
   });
-  const stored = quantizeVoxels(volume.data, datatype, sclSlope, sclInter);
+  await writeFileAtomically(path, header, volume.data, options.compressionLevel);
+}
+
+// Header then voxels, gzipped when the path ends in .gz, written beside the target and renamed.
+async function writeFileAtomically(
+  path: string,
+  header: Uint8Array,
+  stored: VoxelArray,
+  compressionLevel = 1,
+): Promise<void> {
   const body = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     if (path.endsWith('.gz')) {
-      const gzip = createGzip({ level: options.compressionLevel ?? 1, chunkSize: 1 << 20 });
+      const gzip = createGzip({ level: compressionLevel, chunkSize: 1 << 20 });
       await pipeline(Readable.from([header, body]), gzip, createWriteStream(temp));
     } else {
       await writeFile(temp, Buffer.concat([header, body]));
@@ -67,6 +98,14 @@ export async function writeNifti(
       );
     }
     throw error;
+  }
+}
+
+function checkScaling(path: string, sclSlope: number, sclInter: number): void {
+  if (!Number.isFinite(sclSlope) || sclSlope === 0 || !Number.isFinite(sclInter)) {
+    throw new Error(
+      `writeNifti ${path}: scl_slope must be finite and non-zero, scl_inter finite (got ${sclSlope}, ${sclInter})`,
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { DATATYPE_NAMES } from '../../src/volume/datatypes.js';
 import { readNifti, readNiftiHeader } from '../../src/volume/read-nifti.js';
 import type { VoxelArray } from '../../src/volume/types.js';
-import { writeNifti } from '../../src/volume/write-nifti.js';
+import { writeNifti, writeStoredNifti } from '../../src/volume/write-nifti.js';
 import { makeVolume } from './make-volume.js';
 
 let dir: string;
@@ -108,5 +108,27 @@ test('writing leaves no temporary file behind and replaces an existing file', as
   assert.deepEqual(
     (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
     [],
+  );
+});
+
+test('writeStoredNifti writes the given bytes with their scaling (probability bytes, slope 1/255)', async () => {
+  const bytes = Uint8Array.from({ length: 4 * 3 * 2 * 2 }, (_, i) => (i * 37) % 256);
+  const volume = {
+    ...makeVolume('uint8', [4, 3, 2, 2]),
+    data: bytes,
+    sclSlope: 1 / 255,
+    sclInter: 0,
+  };
+  const path = join(dir, 'stored.nii.gz');
+  await writeStoredNifti(path, volume);
+  const header = await readNiftiHeader(path);
+  assert.equal(header.datatype, 'uint8');
+  const back = await readNifti(path);
+  assert.equal(back.data.length, bytes.length);
+  for (let i = 0; i < bytes.length; i++)
+    assert.equal(Math.round(back.data[i]! / Math.fround(1 / 255)), bytes[i], `voxel ${i}`);
+  await assert.rejects(
+    writeStoredNifti(join(dir, 'wrong.nii'), { ...volume, data: Float32Array.from(bytes) }),
+    /is a Float32Array, not the uint8 array/,
   );
 });

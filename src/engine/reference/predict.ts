@@ -11,7 +11,7 @@ import {
   classProbabilities,
   fullProbabilities,
   prepareImage,
-  priorWeights,
+  priorCorrected,
 } from './segment-image.js';
 import { readImage, writeMask, writeProbabilities } from './volume-io.js';
 
@@ -24,7 +24,7 @@ export async function predictReference(
   const checkpoint = await loadCheckpoint(request.checkpoint);
   assertSameLabels(checkpoint.labels, classOrder(request.classes), request.checkpoint);
   await mkdir(request.outputDir, { recursive: true });
-  const classWeights = priorWeights(checkpoint, params.priorCorrection);
+  const network = priorCorrected(checkpoint, params.priorCorrection);
   const names = uniqueFileStems(request.cases.map((item) => item.id));
   const extension = params.compress ? '.nii.gz' : '.nii';
   const outputs: PredictOutput[] = [];
@@ -32,8 +32,8 @@ export async function predictReference(
     const stem = join(request.outputDir, names[index]!);
     const image = await readImage(item.image);
     const prepared = prepareImage(checkpoint, image);
-    const classes = classWeights.length;
-    const probabilities = classProbabilities(checkpoint, prepared, classWeights);
+    const probabilities = classProbabilities(network, prepared);
+    const classes = probabilities.classes;
     const mask = argmaxLabels(probabilities, checkpoint.labels);
     if (params.largestComponent) keepLargestComponents(mask, image.geometry.dims);
     const output: PredictOutput = { id: item.id, mask: `${stem}_mask${extension}` };
@@ -54,7 +54,7 @@ export async function predictReference(
       const caseSeed = (request.seed ^ hashString(item.id)) >>> 0;
       for (let t = 0; t < request.save.mcSamples; t++) {
         const rng = createRng(caseSeed, t + 1);
-        const sample = classProbabilities(checkpoint, prepared, classWeights, rng);
+        const sample = classProbabilities(network, prepared, rng);
         const path = `${stem}_mc${String(t).padStart(2, '0')}${extension}`;
         await writeProbabilities(path, fullProbabilities(sample), classes, image, type);
         output.mcSamples.push(path);

@@ -1,6 +1,6 @@
 import type { Checkpoint } from './checkpoint.js';
 import { computeFeatures, gatherRows } from './features.js';
-import { forwardHidden, forwardOutput, lastHiddenSize } from './mlp.js';
+import { type Mlp, forwardHidden, forwardOutput, lastHiddenSize, outputLayer } from './mlp.js';
 import { voxelsInRegion } from './organ-region.js';
 import type { Rng } from './prng.js';
 import type { EngineImage } from './volume-io.js';
@@ -39,23 +39,17 @@ export function prepareImage(checkpoint: Checkpoint, image: EngineImage): Prepar
   return { voxels: features.voxels, inside, hidden };
 }
 
-// Class probabilities inside the region. With `dropoutRng`, one Monte-Carlo dropout sample;
-// `classWeights` shifts the class mix (see priorWeights).
+// Class probabilities inside the region from `network` (the checkpoint's, prior-corrected by
+// priorCorrected). With `dropoutRng`, one Monte-Carlo dropout sample.
 export function classProbabilities(
-  checkpoint: Checkpoint,
+  network: Mlp,
   prepared: PreparedImage,
-  classWeights: Float64Array,
   dropoutRng?: Rng,
 ): RegionProbabilities {
-  const classes = classWeights.length;
+  const classes = outputLayer(network).outSize;
   const { voxels, inside, hidden } = prepared;
   const rows = new Float32Array(inside.length * classes);
-  forwardOutput(checkpoint.mlp, hidden, inside.length, rows, dropoutRng);
-  for (let o = 0; o < rows.length; o += classes) {
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += rows[o + c]! * classWeights[c]!;
-    for (let c = 0; c < classes; c++) rows[o + c] = (rows[o + c]! * classWeights[c]!) / sum;
-  }
+  forwardOutput(network, hidden, inside.length, rows, dropoutRng);
   return { voxels, inside, classes, rows };
 }
 
@@ -71,14 +65,22 @@ export function fullProbabilities(probabilities: RegionProbabilities): Float32Ar
   return out;
 }
 
-// Per-class factors that move the network's output from the training samples' class mix back
-// towards the data's: (data frequency / sampling frequency)^strength.
-export function priorWeights(checkpoint: Checkpoint, strength: number): Float64Array {
+// The checkpoint's network with its output moved from the training samples' class mix back
+// towards the data's: each class's probability is multiplied by (data frequency / sampling
+// frequency)^strength and the row renormalised, which is the same as adding the log of that
+// factor to the class's output bias before the softmax.
+export function priorCorrected(checkpoint: Checkpoint, strength: number): Mlp {
   const { data, sampling } = checkpoint.priors;
-  return Float64Array.from(data, (p, c) => {
+  const layer = outputLayer(checkpoint.mlp);
+  const biases = Float32Array.from(layer.biases, (bias, c) => {
+    const p = data[c] ?? 0;
     const q = sampling[c] ?? 0;
-    return p > 0 && q > 0 ? (p / q) ** strength : 1;
+    return p > 0 && q > 0 ? bias + strength * Math.log(p / q) : bias;
   });
+  return {
+    ...checkpoint.mlp,
+    layers: [...checkpoint.mlp.layers.slice(0, -1), { ...layer, biases }],
+  };
 }
 
 // The label value of each voxel's most probable class (0 for background).

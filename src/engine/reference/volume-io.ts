@@ -6,6 +6,7 @@ import {
   readLabelMap,
   readNifti,
   writeNifti,
+  writeStoredNifti,
 } from '../../volume/index.js';
 import type { ImageGeometry } from './features.js';
 
@@ -55,15 +56,8 @@ export async function writeProbabilities(
     await writeNifti(path, volumeOn(image, dims, 'float32', probabilities));
     return;
   }
-  // writeNifti stores round(value / slope): values that are exact multiples of 1/255 keep the
-  // bytes chosen here.
   const bytes = quantizeProbabilities(probabilities, classes);
-  const values = Float32Array.from(bytes, (b) => b / 255);
-  await writeNifti(path, volumeOn(image, dims, 'float32', values), {
-    datatype: 'uint8',
-    sclSlope: 1 / 255,
-    sclInter: 0,
-  });
+  await writeStoredNifti(path, { ...volumeOn(image, dims, 'uint8', bytes), sclSlope: 1 / 255 });
 }
 
 // Rounds channel-major probabilities to bytes with the largest-remainder rule, so each
