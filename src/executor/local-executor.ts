@@ -64,6 +64,28 @@ export async function runJobs<T>(
     if (keys.has(job.key)) throw new Error(`runJobs: duplicate job key ${job.key}`);
     keys.add(job.key);
   }
+  const queue = openJobQueue<T>({ ...options, total: jobs.length });
+  const finished = jobs.map((job) => queue.submit(job));
+  await queue.close();
+  return Promise.all(finished);
+}
+
+// Jobs submitted while others run: what a run with dependencies uses, each job submitted as
+// soon as its inputs exist, all sharing one set of concurrency limits.
+export interface JobQueue<T> {
+  // Queues a job (after those already waiting); resolves with its record once it has finished
+  // (after its last attempt). Rejects with the error that stopped the queue (an interrupt, the
+  // signal, a UserError from a job) if it stops first.
+  submit(job: Job<T>): Promise<JobRecord<T>>;
+  // Waits until nothing is queued or running, then releases the interrupt handlers and stops
+  // the progress display it made. Throws what stopped the queue, if anything did. Jobs submitted
+  // after close() has begun waiting still run (a job's end may lead to the next job).
+  close(): Promise<void>;
+}
+
+// Opens a queue with runJobs' behaviour (limits, retries, progress, interrupts). `total` sizes
+// the progress display when the queue makes its own.
+export function openJobQueue<T>(options: LocalExecutorOptions & { total?: number }): JobQueue<T> {
   const cpus = availableParallelism();
   const limits = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
   const limitOf = (kind: string) => Math.max(1, limits[kind] ?? options.defaultConcurrency ?? cpus);
@@ -71,7 +93,7 @@ export async function runJobs<T>(
   const retry = options.retry ?? NO_RETRY;
   const progress =
     options.reporter ??
-    createProgressReporter(jobs.length, {
+    createProgressReporter(options.total ?? 0, {
       mode: options.progress,
       stream: options.progressStream,
       title: options.title,
@@ -83,91 +105,141 @@ export async function runJobs<T>(
     cancel.abort(interruptSignal().aborted ? interruptSignal().reason : options.signal?.reason);
   interruptSignal().addEventListener('abort', onCancel);
   options.signal?.addEventListener('abort', onCancel);
-  if (interruptSignal().aborted || options.signal?.aborted) onCancel();
 
-  const queue: { job: Job<T>; attempt: number; startedAt?: Date }[] = jobs.map((job) => ({
-    job,
-    attempt: 1,
-  }));
-  const records = new Map<string, JobRecord<T>>();
+  type Entry = {
+    job: Job<T>;
+    attempt: number;
+    startedAt?: Date;
+    resolve: (record: JobRecord<T>) => void;
+    reject: (error: unknown) => void;
+  };
+  const queue: Entry[] = [];
   const running = new Map<string, number>();
+  const unsettled = new Set<Entry>();
   let active = 0;
   let fatal: unknown;
+  let stopError: unknown;
+  let idle: (() => void) | undefined;
 
-  try {
-    await new Promise<void>((resolve) => {
-      const pump = () => {
-        if (cancel.signal.aborted) queue.length = 0;
-        if (queue.length === 0 && active === 0) return resolve();
-        for (let i = 0; i < queue.length && active < maxParallel; ) {
-          const entry = queue[i]!;
-          const kind = entry.job.kind;
-          if ((running.get(kind) ?? 0) >= limitOf(kind)) {
-            i++;
-            continue;
+  // The error every unfinished job (and close) ends with once the queue is stopped.
+  const stopped = () => {
+    stopError ??= fatal ?? interruptError(unsettled.size, options.resumeHint);
+    return stopError;
+  };
+  const pump = () => {
+    if (cancel.signal.aborted) {
+      queue.length = 0;
+      if (active === 0) {
+        const error = stopped();
+        for (const entry of unsettled) entry.reject(error);
+        unsettled.clear();
+      }
+    }
+    for (let i = 0; i < queue.length && active < maxParallel; ) {
+      const entry = queue[i]!;
+      const kind = entry.job.kind;
+      if ((running.get(kind) ?? 0) >= limitOf(kind)) {
+        i++;
+        continue;
+      }
+      queue.splice(i, 1);
+      start(entry);
+    }
+    if (queue.length === 0 && active === 0) idle?.();
+  };
+  const start = (entry: Entry) => {
+    const kind = entry.job.kind;
+    running.set(kind, (running.get(kind) ?? 0) + 1);
+    active += 1;
+    entry.startedAt ??= new Date();
+    progress.started(entry.job, entry.attempt);
+    attempt(entry.job, entry.attempt, cancel.signal).then(
+      async (outcome) => {
+        running.set(kind, (running.get(kind) ?? 1) - 1);
+        active -= 1;
+        try {
+          if (cancel.signal.aborted && !outcome.ok) return;
+          if (shouldRetry(retry, outcome, entry.attempt) && !outcome.ok) {
+            progress.retrying(
+              entry.job,
+              entry.attempt + 1,
+              `${outcome.reason}: ${outcome.message}`,
+            );
+            queue.unshift({ ...entry, attempt: entry.attempt + 1 });
+            return;
           }
-          queue.splice(i, 1);
-          running.set(kind, (running.get(kind) ?? 0) + 1);
-          active += 1;
-          entry.startedAt ??= new Date();
-          progress.started(entry.job, entry.attempt);
-          attempt(entry.job, entry.attempt, cancel.signal).then(
-            async (outcome) => {
-              running.set(kind, (running.get(kind) ?? 1) - 1);
-              active -= 1;
-              try {
-                if (cancel.signal.aborted && !outcome.ok) return;
-                if (shouldRetry(retry, outcome, entry.attempt) && !outcome.ok) {
-                  progress.retrying(
-                    entry.job,
-                    entry.attempt + 1,
-                    `${outcome.reason}: ${outcome.message}`,
-                  );
-                  queue.unshift({ ...entry, attempt: entry.attempt + 1 });
-                  return;
-                }
-                const record: JobRecord<T> = {
-                  key: entry.job.key,
-                  kind,
-                  label: entry.job.label,
-                  outcome,
-                  attempts: entry.attempt,
-                  startedAt: entry.startedAt!,
-                  finishedAt: new Date(),
-                };
-                records.set(record.key, record);
-                progress.finished(record);
-                await options.onJobDone?.(record);
-              } catch (error) {
-                fatal ??= error;
-                cancel.abort();
-              } finally {
-                pump();
-              }
-            },
-            (error: unknown) => {
-              // A UserError from a job: stop everything and report it.
-              running.set(kind, (running.get(kind) ?? 1) - 1);
-              active -= 1;
-              fatal ??= error;
-              cancel.abort();
-              pump();
-            },
-          );
+          const record: JobRecord<T> = {
+            key: entry.job.key,
+            kind,
+            label: entry.job.label,
+            outcome,
+            attempts: entry.attempt,
+            startedAt: entry.startedAt!,
+            finishedAt: new Date(),
+          };
+          progress.finished(record);
+          await options.onJobDone?.(record);
+          unsettled.delete(entry);
+          entry.resolve(record);
+        } catch (error) {
+          fatal ??= error;
+          cancel.abort();
+        } finally {
+          pump();
         }
-      };
-      cancel.signal.addEventListener('abort', pump);
+      },
+      (error: unknown) => {
+        // A UserError from a job: stop everything and report it.
+        running.set(kind, (running.get(kind) ?? 1) - 1);
+        active -= 1;
+        fatal ??= error;
+        cancel.abort();
+        pump();
+      },
+    );
+  };
+  cancel.signal.addEventListener('abort', pump);
+  if (interruptSignal().aborted || options.signal?.aborted) onCancel();
+
+  return {
+    submit(job) {
+      const finished = new Promise<JobRecord<T>>((resolve, reject) => {
+        const entry: Entry = { job, attempt: 1, resolve, reject };
+        unsettled.add(entry);
+        if (cancel.signal.aborted) {
+          unsettled.delete(entry);
+          reject(stopped());
+          return;
+        }
+        queue.push(entry);
+      });
+      // A caller may hold the promise a while before awaiting it: never an unhandled rejection.
+      finished.catch(() => {});
       pump();
-    });
-  } finally {
-    if (!options.reporter) progress.stop();
-    interruptSignal().removeEventListener('abort', onCancel);
-    options.signal?.removeEventListener('abort', onCancel);
-    release();
-  }
-  if (fatal !== undefined) throw fatal;
-  if (cancel.signal.aborted) throw interruptError(jobs.length - records.size, options.resumeHint);
-  return jobs.map((job) => records.get(job.key)!);
+      return finished;
+    },
+    async close() {
+      try {
+        // Let callers react to finished jobs (and submit more) before deciding it is idle.
+        for (;;) {
+          if (queue.length > 0 || active > 0)
+            await new Promise<void>((resolve) => {
+              idle = resolve;
+            });
+          await new Promise((resolve) => setImmediate(resolve));
+          if (queue.length === 0 && active === 0) break;
+        }
+      } finally {
+        idle = undefined;
+        if (!options.reporter) progress.stop();
+        interruptSignal().removeEventListener('abort', onCancel);
+        options.signal?.removeEventListener('abort', onCancel);
+        release();
+      }
+      if (fatal !== undefined) throw fatal;
+      if (cancel.signal.aborted) throw stopped();
+    },
+  };
 }
 
 // One attempt; a thrown non-user error becomes a failed outcome with reason 'error'.

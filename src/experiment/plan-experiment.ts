@@ -4,13 +4,13 @@ import { CASE_LEVEL_ORGAN } from '../db/schema.js';
 import { listScores } from '../db/scores.js';
 import { recordSelection } from '../db/selections.js';
 import type { ExperimentDataset } from './dataset.js';
+import { type ExperimentQueue, type RunOptions, openExperimentQueue } from './experiment-queue.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { jobKeys, m0Tag } from './job-keys.js';
-import type { ExperimentJob, JobEnd } from './job-runner.js';
+import type { ExperimentJob } from './job-runner.js';
 import { type PredictOutput, type TrainOutput, predictJob, trainJob } from './jobs/engine-jobs.js';
 import { evaluateJob, scoreJob } from './jobs/node-jobs.js';
 import { poolCases, predictedFiles } from './pool-inputs.js';
-import { type StageOptions, runStage } from './run-stage.js';
 import { selectHighest, selectLowest } from './select.js';
 import { writeWorklists } from './write-worklists.js';
 
@@ -22,19 +22,21 @@ export interface PlanOutcome {
 
 export interface ExperimentPlan {
   totalJobs: number;
-  run(options: StageOptions): Promise<PlanOutcome>;
+  run(options: RunOptions): Promise<PlanOutcome>;
 }
 
 type Done<T> = { dir: string; output: T };
 
-// The protocol of the Quality Sentinel paper's section 4.4, stage by stage:
+// The protocol of the Quality Sentinel paper's section 4.4:
 //   1. M0 = train(L)                               (once, or once per seed with repeatM0)
 //   2. M0 predicts the pool (pseudo labels), the pool again with probabilities (entropy),
 //      T MC-dropout passes per seed (mc-dropout), and the test set (the baseline row)
 //   3. every method scores the pool; M0 is evaluated on the test set
 //   4. selection: AL the lowest N, SSL the highest K, per method, seed and budget
 //   5. fine-tune on L + selected, predict the test set, evaluate Dice and NSD
-// A job whose inputs failed is skipped (and listed); the rest go on.
+// Each job starts as soon as its own inputs exist (e.g. QS's fine-tuning does not wait for the
+// MC-dropout passes), under the executor's concurrency limits. A job whose inputs failed is
+// skipped (and listed); the rest go on.
 export function planExperiment(
   s: ExperimentSettings,
   data: ExperimentDataset,
@@ -43,6 +45,7 @@ export function planExperiment(
   const m0s = [...new Set(s.seeds.map((seed) => m0Tag(s.training.repeatM0, seed)))];
   const m0Seed = (m0: string) => (m0 === 'm0' ? 0 : Number(m0.split('=')[1]));
   const specSeed = (m0: string) => (m0 === 'm0' ? null : m0Seed(m0));
+  const seedsOf = (m0: string) => s.seeds.filter((x) => m0Tag(s.training.repeatM0, x) === m0);
   const randomized = (method: string) => getStrategy(method).randomized;
   const wants = (method: string) => s.methods.includes(method);
   const scoreSeed = (method: string, seed: number) => (randomized(method) ? seed : null);
@@ -54,256 +57,38 @@ export function planExperiment(
     (wants('mc-dropout') ? s.seeds.length : 0) +
     s.methods.reduce((n, m) => n + (randomized(m) ? s.seeds.length : 1), 0);
   const totalJobs = m0s.length * perM0 + downstream;
-  const failedJobs: PlanOutcome['failedJobs'] = [];
-  const skippedJobs: string[] = [];
-  const reported = new Set<string>();
-
-  const settle = <T>(ends: Map<string, JobEnd<unknown>>, key: string): Done<T> | undefined => {
-    const end = ends.get(key);
-    if (!end) return undefined;
-    if (!end.ok) {
-      if (!reported.has(key)) failedJobs.push({ key, message: end.message, logPath: end.logPath });
-      reported.add(key);
-      return undefined;
-    }
-    return { dir: end.dir, output: end.output as T };
-  };
-  const skip = (key: string, because: string) => {
-    if (!reported.has(key)) skippedJobs.push(`${key} (needs ${because})`);
-    reported.add(key);
-  };
+  const poolById = new Map(data.pool.map((c) => [c.id, c]));
 
   return {
     totalJobs,
     async run(options) {
-      const trainM0Jobs = m0s.map((m0) =>
-        trainJob(
-          s.engine,
-          {
-            key: jobKeys.trainM0(m0),
-            kind: 'train',
-            method: 'baseline',
-            seed: specSeed(m0),
-            budget: null,
-          },
-          {
-            init: s.training.pretrained,
-            cases: data.labeled,
-            classes: data.classes,
-            seed: m0Seed(m0),
-            params: s.training.m0Params,
-          },
-        ),
-      );
-      const trained = await runStage(trainM0Jobs, options);
-      const m0Models = new Map<string, string>();
-      for (const m0 of m0s) {
-        const done = settle<TrainOutput>(trained, jobKeys.trainM0(m0));
-        if (done) m0Models.set(m0, join(done.dir, done.output.checkpoint));
-      }
+      const failedJobs: PlanOutcome['failedJobs'] = [];
+      const skippedJobs: string[] = [];
+      const queue: ExperimentQueue = openExperimentQueue(options);
+      // Runs a job; undefined when it failed (listed once) or when `needs` names a failed input.
+      const run = async <T>(job: ExperimentJob): Promise<Done<T> | undefined> => {
+        const end = await queue.run<T>(job);
+        if (end.ok) return { dir: end.dir, output: end.output };
+        failedJobs.push({ key: end.key, message: end.message, logPath: end.logPath });
+        return undefined;
+      };
+      const skip = (key: string, because: string): void => {
+        skippedJobs.push(`${key} (needs ${because})`);
+      };
 
-      // Stage 2: predictions of each M0.
-      const predictJobs: ExperimentJob[] = [];
-      for (const m0 of m0s) {
-        const checkpoint = m0Models.get(m0);
-        if (!checkpoint) {
-          skip(`predict/*/${m0}`, jobKeys.trainM0(m0));
-          continue;
-        }
-        // Pool and M0 predictions belong to no budget; their seed is recorded only when they
-        // are repeated per seed (the report counts seedless jobs once for all repeats).
-        const predict = (
-          key: string,
-          method: string,
-          seed: number,
-          recordedSeed: number | null,
-          cases: { id: string; image: string }[],
-          probabilities: boolean,
-          mcSamples: number,
-        ) =>
-          predictJob(
-            s.engine,
-            { key, kind: 'predict', method, seed: recordedSeed, budget: null },
-            { checkpoint, cases, classes: data.classes, seed, probabilities, mcSamples },
-          );
-        predictJobs.push(
-          predict(
-            jobKeys.predictPool(m0),
-            'pseudo-labels',
-            m0Seed(m0),
-            specSeed(m0),
-            data.pool,
-            false,
-            0,
-          ),
-        );
-        predictJobs.push(
-          predict(
-            jobKeys.predictTestM0(m0),
-            'baseline',
-            m0Seed(m0),
-            specSeed(m0),
-            data.test,
-            false,
-            0,
-          ),
-        );
-        if (wants('entropy'))
-          predictJobs.push(
-            predict(
-              jobKeys.predictPoolProbabilities(m0),
-              'entropy',
-              m0Seed(m0),
-              specSeed(m0),
-              data.pool,
-              true,
-              0,
-            ),
-          );
-        if (wants('mc-dropout')) {
-          for (const seed of s.seeds.filter((x) => m0Tag(s.training.repeatM0, x) === m0)) {
-            predictJobs.push(
-              predict(
-                jobKeys.predictPoolMc(m0, seed),
-                'mc-dropout',
-                seed,
-                seed,
-                data.pool,
-                false,
-                s.mcSamples,
-              ),
-            );
-          }
-        }
-      }
-      const predicted = await runStage(predictJobs, options);
-
-      // Stage 3: scores of every method, and M0's evaluation.
-      const scoreJobs: ExperimentJob[] = [];
-      for (const m0 of m0s) {
-        const masks = settle<PredictOutput>(predicted, jobKeys.predictPool(m0));
-        const testM0 = settle<PredictOutput>(predicted, jobKeys.predictTestM0(m0));
-        if (testM0) {
-          scoreJobs.push(
-            evaluateJob(
-              experimentId,
-              {
-                key: jobKeys.evaluateBaseline(m0),
-                kind: 'evaluate',
-                method: 'baseline',
-                seed: m0Seed(m0),
-                budget: 0,
-              },
-              {
-                classes: data.classes,
-                nsdToleranceMm: s.nsdToleranceMm,
-                cases: data.test.map((c) => ({
-                  id: c.id,
-                  prediction: predictedFiles(testM0.dir, testM0.output, c.id).mask,
-                  truth: c.label,
-                })),
-              },
-            ),
-          );
-        } else skip(jobKeys.evaluateBaseline(m0), jobKeys.predictTestM0(m0));
-        if (!masks) {
-          skip(`score/*/${m0}`, jobKeys.predictPool(m0));
-          continue;
-        }
-        const seedsOfM0 = s.seeds.filter((x) => m0Tag(s.training.repeatM0, x) === m0);
-        for (const method of s.methods) {
-          for (const seed of randomized(method) ? seedsOfM0 : [null]) {
-            const key = jobKeys.score(method, m0, seed);
-            let extra: Done<PredictOutput> | undefined;
-            if (method === 'entropy' || method === 'mc-dropout') {
-              const source =
-                method === 'entropy'
-                  ? jobKeys.predictPoolProbabilities(m0)
-                  : jobKeys.predictPoolMc(m0, seed ?? 0);
-              extra = settle<PredictOutput>(predicted, source);
-              if (!extra) {
-                skip(key, source);
-                continue;
-              }
-            }
-            scoreJobs.push(
-              scoreJob(
-                experimentId,
-                { key, kind: 'score', method, seed: seed ?? specSeed(m0), budget: null },
-                {
-                  method,
-                  seed: seed ?? m0Seed(m0),
-                  classes: data.classes,
-                  options: { qsModel: s.qs.model, qsBatchSize: s.qs.batchSize },
-                  cases: poolCases(data.pool, masks, extra),
-                },
-              ),
-            );
-          }
-        }
-      }
-      const scored = await runStage(scoreJobs, options);
-      for (const job of scoreJobs) settle(scored, job.spec.key);
-
-      // Stage 4: selections, written once here from the recorded scores.
-      const finetunes: ExperimentJob[] = [];
-      const selected = new Map<string, string[]>();
-      for (const method of s.methods) {
-        for (const seed of s.seeds) {
-          const m0 = m0Tag(s.training.repeatM0, seed);
-          const key = jobKeys.score(method, m0, scoreSeed(method, seed));
-          if (!scored.get(key)?.ok) {
-            skip(`selection ${method}/seed=${seed}`, key);
-            continue;
-          }
-          const recordedSeed = scoreSeed(method, seed) ?? m0Seed(m0);
-          const caseScores = listScores(options.db, experimentId, {
-            method,
-            seed: recordedSeed,
-            organ: CASE_LEVEL_ORGAN,
-          }).map((r) => ({
-            caseId: r.caseId,
-            score: r.value,
-          }));
-          for (const budget of s.budgets) {
-            const picked =
-              s.kind === 'al'
-                ? selectLowest(caseScores, budget, seed)
-                : selectHighest(caseScores, budget, seed);
-            recordSelection(options.db, { experimentId, method, seed, budget }, picked);
-            selected.set(
-              `${method}/${seed}/${budget}`,
-              picked.map((p) => p.caseId),
-            );
-          }
-        }
-      }
-      if (s.exportWorklist) {
-        const worklists = await writeWorklists(options.db, experimentId, s, data);
-        return { failedJobs, skippedJobs, worklists };
-      }
-
-      // Stage 5: fine-tune on L + selected, predict the test set, evaluate.
-      const poolById = new Map(data.pool.map((c) => [c.id, c]));
-      for (const [selectionKey, caseIds] of selected) {
-        const [method = '', seedText = '0', budgetText = '0'] = selectionKey.split('/');
-        const seed = Number(seedText);
-        const budget = Number(budgetText);
-        const m0 = m0Tag(s.training.repeatM0, seed);
-        const m0Checkpoint = m0Models.get(m0);
-        const masks = settle<PredictOutput>(predicted, jobKeys.predictPool(m0));
-        if (!m0Checkpoint || !masks) continue;
-        const added = caseIds.map((id) => {
-          const c = poolById.get(id)!;
-          // AL: the revised (ground-truth) label; SSL: the kept pseudo label.
-          const label =
-            s.kind === 'al' ? c.label : predictedFiles(masks.dir, masks.output, id).mask;
-          return { id: c.id, image: c.image, label };
-        });
-        finetunes.push(
+      // Step 5 for one selection: fine-tune, predict the test set, evaluate.
+      const finetuneChain = async (
+        method: string,
+        seed: number,
+        budget: number,
+        added: { id: string; image: string; label: string }[],
+        m0Checkpoint: string,
+      ) => {
+        const finetuneKey = jobKeys.finetune(method, seed, budget);
+        const tuned = await run<TrainOutput>(
           trainJob(
             s.engine,
-            { key: jobKeys.finetune(method, seed, budget), kind: 'train', method, seed, budget },
+            { key: finetuneKey, kind: 'train', method, seed, budget },
             {
               init: s.training.finetuneFrom === 'm0' ? m0Checkpoint : s.training.pretrained,
               cases: [...data.labeled, ...added],
@@ -313,32 +98,14 @@ export function planExperiment(
             },
           ),
         );
-      }
-      const tuned = await runStage(finetunes, options);
-      const testPredictions: ExperimentJob[] = [];
-      for (const job of finetunes) {
-        const { method, seed, budget } = job.spec as {
-          method: string;
-          seed: number;
-          budget: number;
-        };
-        const done = settle<TrainOutput>(tuned, job.spec.key);
-        if (!done) {
-          skip(jobKeys.predictTest(method, seed, budget), job.spec.key);
-          continue;
-        }
-        testPredictions.push(
+        const predictKey = jobKeys.predictTest(method, seed, budget);
+        if (!tuned) return skip(predictKey, finetuneKey);
+        const tested = await run<PredictOutput>(
           predictJob(
             s.engine,
+            { key: predictKey, kind: 'predict', method, seed, budget },
             {
-              key: jobKeys.predictTest(method, seed, budget),
-              kind: 'predict',
-              method,
-              seed,
-              budget,
-            },
-            {
-              checkpoint: join(done.dir, done.output.checkpoint),
+              checkpoint: join(tuned.dir, tuned.output.checkpoint),
               cases: data.test,
               classes: data.classes,
               seed,
@@ -347,39 +114,219 @@ export function planExperiment(
             },
           ),
         );
-      }
-      const tested = await runStage(testPredictions, options);
-      const evaluations: ExperimentJob[] = [];
-      for (const job of testPredictions) {
-        const { method, seed, budget } = job.spec as {
-          method: string;
-          seed: number;
-          budget: number;
-        };
-        const done = settle<PredictOutput>(tested, job.spec.key);
-        if (!done) {
-          skip(jobKeys.evaluate(method, seed, budget), job.spec.key);
-          continue;
-        }
-        evaluations.push(
+        const evaluateKey = jobKeys.evaluate(method, seed, budget);
+        if (!tested) return skip(evaluateKey, predictKey);
+        await run(
           evaluateJob(
             experimentId,
-            { key: jobKeys.evaluate(method, seed, budget), kind: 'evaluate', method, seed, budget },
+            { key: evaluateKey, kind: 'evaluate', method, seed, budget },
             {
               classes: data.classes,
               nsdToleranceMm: s.nsdToleranceMm,
               cases: data.test.map((c) => ({
                 id: c.id,
-                prediction: predictedFiles(done.dir, done.output, c.id).mask,
+                prediction: predictedFiles(tested.dir, tested.output, c.id).mask,
                 truth: c.label,
               })),
             },
           ),
         );
-      }
-      const evaluated = await runStage(evaluations, options);
-      for (const job of evaluations) settle(evaluated, job.spec.key);
-      return { failedJobs, skippedJobs, worklists: [] };
+      };
+
+      // Everything that follows one M0.
+      const m0Chain = async (m0: string) => {
+        const trainKey = jobKeys.trainM0(m0);
+        const trained = await run<TrainOutput>(
+          trainJob(
+            s.engine,
+            { key: trainKey, kind: 'train', method: 'baseline', seed: specSeed(m0), budget: null },
+            {
+              init: s.training.pretrained,
+              cases: data.labeled,
+              classes: data.classes,
+              seed: m0Seed(m0),
+              params: s.training.m0Params,
+            },
+          ),
+        );
+        if (!trained) return skip(`predict/*/${m0}`, trainKey);
+        const checkpoint = join(trained.dir, trained.output.checkpoint);
+
+        // Step 2. Pool and M0 predictions belong to no budget; their seed is recorded only when
+        // they are repeated per seed (the report counts seedless jobs once for all repeats).
+        const predict = (
+          key: string,
+          method: string,
+          seed: number,
+          recordedSeed: number | null,
+          cases: { id: string; image: string }[],
+          probabilities: boolean,
+          mcSamples: number,
+        ) =>
+          run<PredictOutput>(
+            predictJob(
+              s.engine,
+              { key, kind: 'predict', method, seed: recordedSeed, budget: null },
+              { checkpoint, cases, classes: data.classes, seed, probabilities, mcSamples },
+            ),
+          );
+        const seed0 = m0Seed(m0);
+        const masks = predict(
+          jobKeys.predictPool(m0),
+          'pseudo-labels',
+          seed0,
+          specSeed(m0),
+          data.pool,
+          false,
+          0,
+        );
+        const testM0 = predict(
+          jobKeys.predictTestM0(m0),
+          'baseline',
+          seed0,
+          specSeed(m0),
+          data.test,
+          false,
+          0,
+        );
+        const probabilities = wants('entropy')
+          ? predict(
+              jobKeys.predictPoolProbabilities(m0),
+              'entropy',
+              seed0,
+              specSeed(m0),
+              data.pool,
+              true,
+              0,
+            )
+          : undefined;
+        const mcPasses = new Map(
+          (wants('mc-dropout') ? seedsOf(m0) : []).map((seed) => [
+            seed,
+            predict(
+              jobKeys.predictPoolMc(m0, seed),
+              'mc-dropout',
+              seed,
+              seed,
+              data.pool,
+              false,
+              s.mcSamples,
+            ),
+          ]),
+        );
+
+        // Step 3: M0 on the test set (the baseline row), and every method's scores.
+        const baseline = (async () => {
+          const key = jobKeys.evaluateBaseline(m0);
+          const tested = await testM0;
+          if (!tested) return skip(key, jobKeys.predictTestM0(m0));
+          await run(
+            evaluateJob(
+              experimentId,
+              { key, kind: 'evaluate', method: 'baseline', seed: seed0, budget: 0 },
+              {
+                classes: data.classes,
+                nsdToleranceMm: s.nsdToleranceMm,
+                cases: data.test.map((c) => ({
+                  id: c.id,
+                  prediction: predictedFiles(tested.dir, tested.output, c.id).mask,
+                  truth: c.label,
+                })),
+              },
+            ),
+          );
+        })();
+        const score = async (method: string, seed: number | null): Promise<boolean> => {
+          const key = jobKeys.score(method, m0, seed);
+          const pool = await masks;
+          if (!pool) {
+            skip(key, jobKeys.predictPool(m0));
+            return false;
+          }
+          let extra: Done<PredictOutput> | undefined;
+          if (method === 'entropy' || method === 'mc-dropout') {
+            const source =
+              method === 'entropy'
+                ? jobKeys.predictPoolProbabilities(m0)
+                : jobKeys.predictPoolMc(m0, seed ?? 0);
+            extra = await (method === 'entropy' ? probabilities : mcPasses.get(seed ?? 0));
+            if (!extra) {
+              skip(key, source);
+              return false;
+            }
+          }
+          const scored = await run(
+            scoreJob(
+              experimentId,
+              { key, kind: 'score', method, seed: seed ?? specSeed(m0), budget: null },
+              {
+                method,
+                seed: seed ?? seed0,
+                classes: data.classes,
+                options: { qsModel: s.qs.model, qsBatchSize: s.qs.batchSize },
+                cases: poolCases(data.pool, pool, extra),
+              },
+            ),
+          );
+          return scored !== undefined;
+        };
+
+        // Steps 4 and 5 for one method and seed: select from the recorded scores, fine-tune.
+        const selectAndFinetune = async (
+          method: string,
+          seed: number,
+          scored: Promise<boolean>,
+        ) => {
+          if (!(await scored))
+            return skip(
+              `selection ${method}/seed=${seed}`,
+              jobKeys.score(method, m0, scoreSeed(method, seed)),
+            );
+          const caseScores = listScores(options.db, experimentId, {
+            method,
+            seed: scoreSeed(method, seed) ?? seed0,
+            organ: CASE_LEVEL_ORGAN,
+          }).map((r) => ({ caseId: r.caseId, score: r.value }));
+          const pool = (await masks)!;
+          const tuning: Promise<void>[] = [];
+          for (const budget of s.budgets) {
+            const picked =
+              s.kind === 'al'
+                ? selectLowest(caseScores, budget, seed)
+                : selectHighest(caseScores, budget, seed);
+            recordSelection(options.db, { experimentId, method, seed, budget }, picked);
+            if (s.exportWorklist) continue;
+            const added = picked.map(({ caseId }) => {
+              const c = poolById.get(caseId)!;
+              // AL: the revised (ground-truth) label; SSL: the kept pseudo label.
+              const label =
+                s.kind === 'al' ? c.label : predictedFiles(pool.dir, pool.output, caseId).mask;
+              return { id: c.id, image: c.image, label };
+            });
+            tuning.push(finetuneChain(method, seed, budget, added, checkpoint));
+          }
+          await Promise.all(tuning);
+        };
+
+        const chains: Promise<void>[] = [baseline];
+        for (const method of s.methods) {
+          const shared = randomized(method) ? undefined : score(method, null);
+          for (const seed of seedsOf(m0))
+            chains.push(selectAndFinetune(method, seed, shared ?? score(method, seed)));
+        }
+        await Promise.all(chains);
+      };
+
+      const settled = await Promise.allSettled(m0s.map((m0) => m0Chain(m0)));
+      // Waits for every job and throws what stopped the run (Ctrl-C, a user error), if anything.
+      await queue.close();
+      for (const result of settled) if (result.status === 'rejected') throw result.reason;
+      failedJobs.sort((a, b) => a.key.localeCompare(b.key));
+      skippedJobs.sort();
+      const worklists = s.exportWorklist
+        ? await writeWorklists(options.db, experimentId, s, data)
+        : [];
+      return { failedJobs, skippedJobs, worklists };
     },
   };
 }

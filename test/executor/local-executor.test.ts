@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Job, JobOutcome } from '../../src/executor/job.js';
-import { runJobs } from '../../src/executor/local-executor.js';
+import { openJobQueue, runJobs } from '../../src/executor/local-executor.js';
 import { formatDuration } from '../../src/executor/progress-reporter.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -166,4 +166,44 @@ test('durations read as people write them', () => {
   assert.equal(formatDuration(12), '12s');
   assert.equal(formatDuration(75), '1m15s');
   assert.equal(formatDuration(3700), '1h01m');
+});
+
+test('a job queue runs jobs submitted as earlier ones finish, under one set of limits', async () => {
+  const engine = { now: 0, max: 0 };
+  const queue = openJobQueue<number>({ concurrency: { engine: 2 }, progress: 'none' });
+  const [first, second, third] = countingJobs('engine', 3, engine);
+  // A chain: the second job is only submitted once the first has finished.
+  const chain = queue.submit(first!).then((record) => {
+    assert.ok(record.outcome.ok);
+    return queue.submit(second!);
+  });
+  const alone = queue.submit(third!);
+  await queue.close();
+  assert.equal((await chain).key, 'engine-1', 'close waited for the job submitted late');
+  assert.equal((await alone).key, 'engine-2');
+  assert.equal(engine.max, 2);
+});
+
+test('a stopped job queue rejects what has not finished with the interrupt error', async () => {
+  const controller = new AbortController();
+  const queue = openJobQueue({ progress: 'none', signal: controller.signal });
+  const hang: Job = {
+    key: 'hang',
+    kind: 'engine',
+    label: 'hang',
+    run: ({ signal }) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () =>
+          resolve({ ok: false, reason: 'cancelled', message: 'cancelled' }),
+        ),
+      ),
+  };
+  const waiting = { ...hang, key: 'waiting', label: 'waiting' };
+  const running = queue.submit(hang);
+  const queued = queue.submit(waiting);
+  setTimeout(() => controller.abort(), 20);
+  await assert.rejects(queue.close(), /cancelled: 2 job\(s\) not finished/);
+  await assert.rejects(running, /cancelled/);
+  await assert.rejects(queued, /cancelled/);
+  await assert.rejects(queue.submit({ ...hang, key: 'late' }), /cancelled/);
 });
