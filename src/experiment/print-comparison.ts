@@ -11,7 +11,8 @@ import { formatTable } from '../score/score-summary.js';
 
 // The table printed at the end of a run (the report's method table, short): per method and
 // budget, Dice and NSD mean ± std over seeds, the paired t-test of Dice against random, and the
-// measured quality-estimation cost per repeat.
+// measured quality-estimation cost per repeat (wall and CPU seconds: jobs that share the CPUs
+// take longer by the clock than by CPU time).
 export function printComparison(runDir: string, out: NodeJS.WritableStream = process.stdout): void {
   const rows = buildMethodTable(loadRun(runDir)).map((r) => [
     methodLabel(r.method),
@@ -21,6 +22,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     formatMeanStd(r.nsd),
     formatP(r.vsRandomDsc?.pValue),
     r.isBaseline ? '-' : formatDuration(r.qeCost?.wallS ?? 0),
+    r.isBaseline ? '-' : formatDuration(r.qeCost?.cpuS ?? 0),
     r.isBaseline ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
     r.isBaseline ? '-' : formatBytes(r.qeCost?.diskBytes ?? 0),
   ]);
@@ -32,6 +34,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     'NSD',
     'p vs random',
     'QE time',
+    'QE CPU',
     'QE peak RAM',
     'QE disk',
   ];
