@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { CostMeter, type JobCost } from './cost-meter.js';
 import { readLogTail } from './log-tail.js';
+import { forgetGroup, recordGroup } from './orphan-groups.js';
 import { interruptSignal, killProcessGroup, trackProcessGroup } from './process-groups.js';
 
 // How a subprocess can fail.
@@ -46,6 +47,8 @@ export interface RunProcessOptions {
 // THE subprocess runner: every subprocess of the project goes through it. The child leads its
 // own process group (spawned detached), so stopping it stops every process it started; when it
 // ends, whatever of its tree is still alive is killed. Its cost is measured (cost-meter.ts).
+// While it runs, its group is recorded beside the log (orphan-groups.ts), so that a run started
+// after this orchestrator was killed can stop it.
 export async function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const { argv, logPath } = options;
   const graceMs = (options.killGraceSeconds ?? 3) * 1000;
@@ -89,7 +92,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
   });
   const pid = subprocess.pid;
   const forget = pid === undefined ? () => {} : trackProcessGroup(pid);
-  if (pid !== undefined) meter.attach(pid);
+  if (pid !== undefined) {
+    meter.attach(pid);
+    recordGroup(logPath, pid);
+  }
 
   let stopped: { reason: 'timeout' | 'cancelled'; detail: string } | undefined;
   let killTimer: NodeJS.Timeout | undefined;
@@ -118,6 +124,7 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessRes
   for (const s of signals) s.removeEventListener('abort', onAbort);
   if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
   forget();
+  forgetGroup(logPath);
 
   if (stopped) return finish({ reason: stopped.reason, message: stopped.detail });
   if (pid === undefined || (result.exitCode === undefined && result.signal === undefined)) {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { groupFileOf } from '../../src/executor/orphan-groups.js';
+import { cleanPartialJobs } from '../../src/experiment/clean-partial-jobs.js';
+import { isAlive } from './process-alive.js';
+
+const runProcessModule = pathToFileURL(
+  join(import.meta.dirname, '../../src/executor/run-process.js'),
+).href;
+
+test('an engine orphaned by a SIGKILLed orchestrator is stopped when the run resumes', async () => {
+  const runDir = await mkdtemp(join(tmpdir(), 'orphan-'));
+  try {
+    const partial = join(runDir, 'jobs', 'predict__pool__m0.partial-999-1');
+    const logPath = join(partial, 'job.log');
+    const pidFile = join(runDir, 'engine.pid');
+    // A stand-in orchestrator: runs an "engine" (a shell that starts a sleeping grandchild and
+    // records its pid) through the project's runner, and is then killed with SIGKILL.
+    const script = join(runDir, 'orchestrator.mjs');
+    await writeFile(
+      script,
+      `import { runProcess } from ${JSON.stringify(runProcessModule)};
+await runProcess({ argv: ['sh', '-c', 'sleep 120 & echo $! > ${pidFile}; wait'], logPath: ${JSON.stringify(logPath)} });`,
+    );
+    const orchestrator = spawn(process.execPath, [script], { stdio: 'ignore' });
+    while (!existsSync(pidFile) || (await readFile(pidFile, 'utf8')).trim() === '') await sleep(20);
+    const engine = Number((await readFile(pidFile, 'utf8')).trim());
+    assert.ok(existsSync(groupFileOf(logPath)), 'the running group is recorded beside the log');
+    const exited = new Promise((resolve) => orchestrator.on('exit', resolve));
+    orchestrator.kill('SIGKILL');
+    await exited;
+    assert.ok(isAlive(engine), 'the engine outlives the killed orchestrator (its own group)');
+
+    assert.equal(await cleanPartialJobs(runDir), 1);
+    for (let i = 0; i < 100 && isAlive(engine); i++) await sleep(20);
+    assert.ok(!isAlive(engine), 'the orphaned engine was stopped');
+    assert.ok(!existsSync(partial), 'the killed attempt folder was removed');
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+});
+
+test('a finished child leaves no group record, and a stale record of another group stops nothing', async () => {
+  const { runProcess } = await import(runProcessModule);
+  const runDir = await mkdtemp(join(tmpdir(), 'orphan-'));
+  try {
+    const partial = join(runDir, 'jobs', 'train__m0.partial-999-2');
+    const logPath = join(partial, 'job.log');
+    const result = await runProcess({ argv: ['true'], logPath });
+    assert.ok(result.ok);
+    assert.ok(!existsSync(groupFileOf(logPath)));
+    // A record whose leader is this test's own process but with another start time: a reused
+    // pid, which must not be killed.
+    await writeFile(groupFileOf(logPath), JSON.stringify({ pgid: process.pid, startTicks: 1 }));
+    assert.equal(await cleanPartialJobs(runDir), 1);
+    assert.ok(isAlive(process.pid));
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+});
