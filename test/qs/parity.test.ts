@@ -60,14 +60,14 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function reference(args: string[]): Promise<Record<string, ReferenceOrgan>> {
-  const out = path.join(dir, `reference-${Date.now()}.json`);
+async function reference(args: string[], bundleDir = dir): Promise<Record<string, ReferenceOrgan>> {
+  const out = path.join(bundleDir, `reference-${Date.now()}.json`);
   await execa(python, [
     path.join(root, 'tools/qs/reference_inference.py'),
     '--bundle',
-    dir,
+    bundleDir,
     '--checkpoint',
-    path.join(dir, 'checkpoint.pth'),
+    path.join(bundleDir, 'checkpoint.pth'),
     '--image',
     path.join(example, 'ct.nii.gz'),
     ...args,
@@ -232,5 +232,44 @@ test(
     assert.equal(scored, 38);
     assert.ok(worst <= TOLERANCE, `max per-organ difference ${worst}`);
     t.diagnostic(`CLI: ${scored} organs scored, max |CSV - reference| = ${worst.toExponential(2)}`);
+  },
+);
+
+test(
+  "the shipped model's layout (narrow resnet18-w24 @ 64, one-hot classes): every organ equals the reference to 1e-4",
+  { skip: torchMissing },
+  async (t) => {
+    // Random weights in models/qs-phantom's architecture and bundle layout, so the reference
+    // builds the narrow backbone from its checkpoint (as bench:qs-throughput does).
+    const small = path.join(dir, 'small');
+    await execa(python, [
+      path.join(root, 'test/fixtures/qs/make_random_bundle.py'),
+      '--out',
+      small,
+      '--backbone',
+      'resnet18-w24',
+      '--input-size',
+      '64',
+      '--seed',
+      '4',
+    ]);
+    const bundle = await loadBundle(small);
+    const session = await openQsSession(bundle);
+    try {
+      const source = await caseFromSegmentations(
+        'example',
+        path.join(example, 'ct.nii.gz'),
+        path.join(example, 'segmentations'),
+      );
+      const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
+      assert.ok(result);
+      const ref = await reference(['--segmentations', path.join(example, 'segmentations')], small);
+      const { scored, worst } = compare(result, ref);
+      t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
+      // The 9 phantom organs; the other masks have no class in this bundle.
+      assert.equal(scored, 9);
+    } finally {
+      await session.dispose();
+    }
   },
 );

@@ -1,12 +1,23 @@
 """Loading a QS checkpoint into the network, with clear errors for the user's mistakes."""
 
 import os
+import sys
 
 import torch
 from torch import nn
 
 from network import BACKBONE_FEATURES, build_network
 from tool_error import ToolError
+
+# The project's narrow resnet18-wN networks (models/qs-phantom) live with their training tools.
+TRAINING_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "training")
+if TRAINING_DIR not in sys.path:
+    sys.path.append(TRAINING_DIR)
+
+from small_network import SMALL_BACKBONE_PREFIX, build_small_network, parse_small_backbone  # noqa: E402
+
+# What --backbone accepts, for messages.
+BACKBONE_NAMES = "/".join([*BACKBONE_FEATURES, f"{SMALL_BACKBONE_PREFIX}N"])
 
 # Keys under which training scripts commonly nest the state_dict in a checkpoint.
 WRAPPER_KEYS = ("state_dict", "model_state_dict", "model", "net", "network", "weights")
@@ -81,26 +92,48 @@ def describe_mismatch(state_dict, expected):
     return problems
 
 
+def build_qs_network(backbone, embedding_size, seed=None):
+    """The QS network of a backbone name, in eval mode: the official layout on a torchvision
+    ResNet (network.py) or the narrow resnet18-wN of the shipped small model (small_network.py)."""
+    if parse_small_backbone(backbone) is not None:
+        model = build_small_network(backbone, embedding_size, seed=seed)
+        model.eval()
+        return model
+    return build_network(backbone, embedding_size, seed=seed)
+
+
+def candidate_backbones(state_dict):
+    """The official backbones, and the resnet18-wN that conv1's width suggests."""
+    names = list(BACKBONE_FEATURES)
+    conv1 = state_dict.get("conv1.weight")
+    if conv1 is not None and conv1.dim() == 4 and "net.conv1.weight" not in state_dict:
+        names.append(f"{SMALL_BACKBONE_PREFIX}{conv1.shape[0]}")
+    return names
+
+
 def fitting_backbones(state_dict, embedding_size):
     """Backbones whose network accepts this state_dict exactly."""
     return [
         name
-        for name in BACKBONE_FEATURES
-        if not describe_mismatch(state_dict, build_network(name, embedding_size).state_dict())
+        for name in candidate_backbones(state_dict)
+        if not describe_mismatch(state_dict, build_qs_network(name, embedding_size).state_dict())
     ]
 
 
 def load_network(path, backbone, embedding_size):
     """Builds the network for a backbone and loads a checkpoint file into it (eval mode)."""
     state_dict = read_state_dict(path)
-    model = build_network(backbone, embedding_size)
+    try:
+        model = build_qs_network(backbone, embedding_size)
+    except ValueError:
+        raise ToolError(f"unknown backbone {backbone!r}; valid: {BACKBONE_NAMES}") from None
     problems = describe_mismatch(state_dict, model.state_dict())
     if problems:
         fits = [b for b in fitting_backbones(state_dict, embedding_size) if b != backbone]
         hint = (
             f"; it fits --backbone {fits[0]}"
             if fits
-            else "; try --backbone " + "/".join(b for b in BACKBONE_FEATURES if b != backbone)
+            else "; try --backbone " + "/".join(b for b in BACKBONE_NAMES.split("/") if b != backbone)
         )
         raise ToolError(
             f"{path} is not a {backbone} QS checkpoint: " + "; ".join(problems) + hint

@@ -1,6 +1,6 @@
 """Saves a QS network with seeded random weights as a checkpoint, for tests and parity checks.
 
-  /usr/bin/python3 tools/qs/make_random_checkpoint.py --out FILE.pth [--backbone resnet18]
+  /usr/bin/python3 tools/qs/make_random_checkpoint.py --out FILE.pth [--backbone resnet18|resnet18-wN]
       [--seed 0] [--embedding-size 512] [--module-prefix] [--wrap state_dict] [--probe DIR]
 
 BatchNorm statistics are calibrated on a random batch (outputs of order 1, as a trained net). --probe DIR
@@ -18,7 +18,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from network import BACKBONE_FEATURES, build_network, calibrate_batchnorm  # noqa: E402
+from checkpoint import BACKBONE_NAMES, build_qs_network  # noqa: E402
+from network import calibrate_batchnorm  # noqa: E402
+from tool_error import ToolError, run_main  # noqa: E402
 
 
 def write_probe(model, directory, size, embedding_size, seed, count=3):
@@ -39,7 +41,7 @@ def write_probe(model, directory, size, embedding_size, seed, count=3):
 def main():
     parser = argparse.ArgumentParser(description="Save a randomly initialised QS network.")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--backbone", default="resnet18", choices=sorted(BACKBONE_FEATURES))
+    parser.add_argument("--backbone", default="resnet18", help=f"one of {BACKBONE_NAMES}")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--embedding-size", type=int, default=512)
     parser.add_argument("--module-prefix", action="store_true", help="prefix keys with `module.` (DataParallel)")
@@ -48,7 +50,11 @@ def main():
     parser.add_argument("--probe-size", type=int, default=256)
     args = parser.parse_args()
 
-    model = calibrate_batchnorm(build_network(args.backbone, args.embedding_size, seed=args.seed), args.seed)
+    try:
+        model = build_qs_network(args.backbone, args.embedding_size, seed=args.seed)
+    except ValueError:
+        raise ToolError(f"unknown backbone {args.backbone!r}; valid: {BACKBONE_NAMES}") from None
+    model = calibrate_batchnorm(model, args.seed)
     state_dict = model.state_dict()
     if args.module_prefix:
         state_dict = {f"module.{k}": v for k, v in state_dict.items()}
@@ -61,4 +67,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -70,8 +70,10 @@ def build_network(backbone="resnet50", embedding_size=OFFICIAL_EMBEDDING_SIZE, s
 
 
 # fc2 gain of test networks: outputs spread by about 1 while float32 rounding (torch vs ONNX)
-# stays near 1e-6 (resnet50 rounds 20x worse than resnet18 and gets no gain).
+# stays near 1e-6 (resnet50 rounds 20x worse than resnet18 and gets no gain). Narrow
+# resnet18-wN networks (training/small_network.py) get the resnet18 gain.
 TEST_HEAD_GAIN = {"resnet18": 10.0, "resnet34": 10.0, "resnet50": 1.0}
+DEFAULT_TEST_HEAD_GAIN = 10.0
 
 
 def calibrate_batchnorm(model, seed=0, size=128, batch=8):
@@ -97,6 +99,6 @@ def calibrate_batchnorm(model, seed=0, size=128, batch=8):
     for module in norms:
         module.momentum = 0.1
     with torch.no_grad():
-        model.fc2.weight.mul_(TEST_HEAD_GAIN[model.backbone])
+        model.fc2.weight.mul_(TEST_HEAD_GAIN.get(model.backbone, DEFAULT_TEST_HEAD_GAIN))
     model.eval()
     return model
