@@ -35,12 +35,10 @@ export function findSliceBoxes(
   label?: number,
 ): SliceBox[] {
   const [nx, ny, nz] = sliceShape(dims);
+  if (label === undefined && data instanceof Uint8Array) return findByteMaskBoxes(data, nx, ny, nz);
   const boxes: SliceBox[] = [];
   const plane = nx * ny;
-  // Per-organ uint8 masks are mostly zeros: whole empty slices are skipped 4 bytes at a time.
-  const bytes = label === undefined && data instanceof Uint8Array ? data : undefined;
   for (let k = 0; k < nz; k++) {
-    if (bytes !== undefined && isZero(bytes, k * plane, (k + 1) * plane)) continue;
     let rmin = ny;
     let rmax = -1;
     let cmin = nx;
@@ -68,19 +66,48 @@ export function findSliceBoxes(
   return boxes;
 }
 
-// Whether bytes[start, end) are all 0, read as 32-bit words where aligned.
-function isZero(bytes: Uint8Array, start: number, end: number): boolean {
-  let i = start;
-  const headEnd = Math.min(end, start + ((4 - ((bytes.byteOffset + start) & 3)) & 3));
-  for (; i < headEnd; i++) if (bytes[i] !== 0) return false;
-  const words = Math.floor((end - i) / 4);
-  if (words > 0) {
-    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    for (let w = 0; w < words; w++) if (view[w] !== 0) return false;
-    i += words * 4;
+// findSliceBoxes for a uint8 per-organ mask (voxel != 0). Masks are mostly zeros, so bytes are
+// skipped a 32-bit word at a time where aligned; a voxel's row follows its offset, which grows.
+function findByteMaskBoxes(bytes: Uint8Array, nx: number, ny: number, nz: number): SliceBox[] {
+  const boxes: SliceBox[] = [];
+  const plane = nx * ny;
+  // Word w of `words` holds bytes[4w - shift .. 4w - shift + 3].
+  const shift = bytes.byteOffset & 3;
+  const words = new Uint32Array(
+    bytes.buffer,
+    bytes.byteOffset - shift,
+    Math.floor((bytes.length + shift) / 4),
+  );
+  for (let k = 0; k < nz; k++) {
+    const end = (k + 1) * plane;
+    let rmin = ny;
+    let rmax = -1;
+    let cmin = nx;
+    let cmax = -1;
+    let row = 0;
+    let rowStart = k * plane;
+    let i = rowStart;
+    while (i < end) {
+      if (((i + shift) & 3) === 0 && i + 4 <= end && words[(i + shift) >> 2] === 0) {
+        i += 4;
+        continue;
+      }
+      if (bytes[i] !== 0) {
+        while (i - rowStart >= nx) {
+          row++;
+          rowStart += nx;
+        }
+        const c = i - rowStart;
+        if (rmax < 0) rmin = row;
+        rmax = row;
+        if (cmin > c) cmin = c;
+        if (cmax < c) cmax = c;
+      }
+      i++;
+    }
+    if (rmax >= 0) boxes.push({ k, rmin, rmax, cmin, cmax });
   }
-  for (; i < end; i++) if (bytes[i] !== 0) return false;
-  return true;
+  return boxes;
 }
 
 // The bounding boxes of every non-zero label of a label map in one pass: label -> boxes
