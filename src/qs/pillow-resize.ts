@@ -84,6 +84,15 @@ export function planResize(
   };
 }
 
+// Both passes sum each output pixel's taps in Pillow's order, starting from 0 (`ss = 0;
+// ss += src * k` in double), so results are bit-identical to the plain loops; they only walk
+// the image in an order that suits typed arrays: a pass fixes one output column (horizontal)
+// or row (vertical) with its weights, then runs along the other axis. The common 2- and 3-tap
+// kernels (upscaling, mild downscaling) are written out.
+
+// Double accumulators of the vertical pass for kernels of more than 3 taps, grown on demand.
+let accumulators = new Float64Array(0);
+
 // ImagingResampleHorizontal_32bpc (float case): rows [offset, offset + rows) of src.
 function resampleHorizontal(
   src: Float32Array,
@@ -95,17 +104,29 @@ function resampleHorizontal(
   dst: Float32Array,
 ): void {
   const { ksize, bounds, kk } = c;
-  for (let yy = 0; yy < rows; yy++) {
-    const rowStart = (yy + offset) * srcWidth;
-    const outRow = yy * outWidth;
-    for (let xx = 0; xx < outWidth; xx++) {
-      const xmin = bounds[xx * 2] as number;
-      const xmax = bounds[xx * 2 + 1] as number;
-      const k = xx * ksize;
-      const s = rowStart + xmin;
-      let ss = 0;
-      for (let x = 0; x < xmax; x++) ss += (src[s + x] as number) * (kk[k + x] as number);
-      dst[outRow + xx] = ss;
+  for (let xx = 0; xx < outWidth; xx++) {
+    const xmin = bounds[xx * 2] as number;
+    const xmax = bounds[xx * 2 + 1] as number;
+    const k = xx * ksize;
+    const first = offset * srcWidth + xmin;
+    if (xmax === 2) {
+      const w0 = kk[k] as number;
+      const w1 = kk[k + 1] as number;
+      for (let yy = 0, s = first, d = xx; yy < rows; yy++, s += srcWidth, d += outWidth)
+        dst[d] = 0 + (src[s] as number) * w0 + (src[s + 1] as number) * w1;
+    } else if (xmax === 3) {
+      const w0 = kk[k] as number;
+      const w1 = kk[k + 1] as number;
+      const w2 = kk[k + 2] as number;
+      for (let yy = 0, s = first, d = xx; yy < rows; yy++, s += srcWidth, d += outWidth)
+        dst[d] =
+          0 + (src[s] as number) * w0 + (src[s + 1] as number) * w1 + (src[s + 2] as number) * w2;
+    } else {
+      for (let yy = 0, s = first, d = xx; yy < rows; yy++, s += srcWidth, d += outWidth) {
+        let ss = 0;
+        for (let x = 0; x < xmax; x++) ss += (src[s + x] as number) * (kk[k + x] as number);
+        dst[d] = ss;
+      }
     }
   }
 }
@@ -121,16 +142,39 @@ function resampleVertical(
   dst: Float32Array,
 ): void {
   const { ksize, bounds, kk } = c;
+  if (accumulators.length < width) accumulators = new Float64Array(width);
+  const acc = accumulators;
   for (let yy = 0; yy < outHeight; yy++) {
     const k = yy * ksize;
-    const ymin = (bounds[yy * 2] as number) - yShift;
     const ymax = bounds[yy * 2 + 1] as number;
+    const p = ((bounds[yy * 2] as number) - yShift) * width;
     const outRow = yy * width;
-    for (let xx = 0; xx < width; xx++) {
-      let ss = 0;
-      let p = ymin * width + xx;
-      for (let y = 0; y < ymax; y++, p += width) ss += (src[p] as number) * (kk[k + y] as number);
-      dst[outRow + xx] = ss;
+    if (ymax === 2) {
+      const w0 = kk[k] as number;
+      const w1 = kk[k + 1] as number;
+      const p1 = p + width;
+      for (let xx = 0; xx < width; xx++)
+        dst[outRow + xx] = 0 + (src[p + xx] as number) * w0 + (src[p1 + xx] as number) * w1;
+    } else if (ymax === 3) {
+      const w0 = kk[k] as number;
+      const w1 = kk[k + 1] as number;
+      const w2 = kk[k + 2] as number;
+      const p1 = p + width;
+      const p2 = p1 + width;
+      for (let xx = 0; xx < width; xx++)
+        dst[outRow + xx] =
+          0 +
+          (src[p + xx] as number) * w0 +
+          (src[p1 + xx] as number) * w1 +
+          (src[p2 + xx] as number) * w2;
+    } else {
+      acc.fill(0, 0, width);
+      for (let y = 0, row = p; y < ymax; y++, row += width) {
+        const w = kk[k + y] as number;
+        for (let xx = 0; xx < width; xx++)
+          acc[xx] = (acc[xx] as number) + (src[row + xx] as number) * w;
+      }
+      for (let xx = 0; xx < width; xx++) dst[outRow + xx] = acc[xx] as number;
     }
   }
 }
