@@ -40,7 +40,19 @@ export class SliceWorkspace {
   private readonly plans = new Map<number, ResizePlan>();
   private crop = new Float32Array(0);
   private resized = new Float32Array(0);
+  private window: { lo: number; hi: number; table: Float32Array } | undefined;
   readonly scratch = { buffer: new Float32Array(0) };
+
+  // The windowed CT value of every int16 voxel value (index v + 32768), for the HU window
+  // [lo, hi]: the per-voxel formula evaluated once per value, so int16 CTs look it up.
+  int16Window(lo: number, hi: number): Float32Array {
+    if (this.window?.lo !== lo || this.window.hi !== hi) {
+      const table = new Float32Array(65536);
+      for (let v = -32768; v < 32768; v++) table[v + 32768] = windowValue(v, lo, hi);
+      this.window = { lo, hi, table };
+    }
+    return this.window.table;
+  }
 
   // The resize plan from a width x height crop to size x size, cached.
   plan(width: number, height: number, size: number): ResizePlan {
@@ -90,17 +102,21 @@ export function writeSliceInput(
   const resized = workspace.resizedBuffer(size * size).subarray(0, size * size);
   const base = box.k * nx * ny;
   const [lo, hi] = params.huWindow;
-  const range = hi - lo;
 
   // CT: as float32, clipped to the window, mapped to [0, 1] in float32 arithmetic.
-  for (let r = 0; r < height; r++) {
-    const src = base + (crop.r0 + r) * nx + crop.c0;
-    const row = r * width;
-    for (let c = 0; c < width; c++) {
-      let v = Math.fround(ct[src + c] as number);
-      if (v < lo) v = lo;
-      else if (v > hi) v = hi;
-      pixels[row + c] = Math.fround(v - lo) / range;
+  if (ct instanceof Int16Array) {
+    const table = workspace.int16Window(lo, hi);
+    for (let r = 0; r < height; r++) {
+      const src = base + (crop.r0 + r) * nx + crop.c0;
+      const row = r * width;
+      for (let c = 0; c < width; c++)
+        pixels[row + c] = table[(ct[src + c] as number) + 32768] as number;
+    }
+  } else {
+    for (let r = 0; r < height; r++) {
+      const src = base + (crop.r0 + r) * nx + crop.c0;
+      const row = r * width;
+      for (let c = 0; c < width; c++) pixels[row + c] = windowValue(ct[src + c] as number, lo, hi);
     }
   }
   resizeBilinearF(pixels, plan, resized, workspace.scratch);
@@ -121,6 +137,15 @@ export function writeSliceInput(
   resizeBilinearF(pixels, plan, resized, workspace.scratch);
   normaliseInto(resized, params.maskMean, params.maskStd, dst, offset + size * size);
   return crop;
+}
+
+// A CT value as float32, clipped to the window [lo, hi] and mapped to [0, 1] in float32
+// arithmetic (the caller stores it in a Float32Array).
+function windowValue(value: number, lo: number, hi: number): number {
+  let v = Math.fround(value);
+  if (v < lo) v = lo;
+  else if (v > hi) v = hi;
+  return Math.fround(v - lo) / (hi - lo);
 }
 
 // dst[offset + i] = (src[i] - mean) / std, in float32 as the reference computes it.
