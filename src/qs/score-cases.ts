@@ -5,6 +5,7 @@ import {
   type CaseTally,
   type NoScoreReason,
   type QsCaseSource,
+  type SliceBatch,
   buildSliceBatches,
 } from './slice-batches.js';
 
@@ -59,8 +60,23 @@ function isComplete(tally: CaseTally): boolean {
   return tally.organs.every((o) => o.pending === 0);
 }
 
-// Scores cases one at a time (one case's volumes in memory, plus the batch being built),
-// yielding each case's result, in input order, as soon as all its slices have run.
+// The outputs of one batch, added to its organs' tallies.
+function addOutputs(batch: SliceBatch, dice: Float32Array): void {
+  batch.owners.forEach((owner, i) => {
+    const value = dice[i] as number;
+    owner.sum += value;
+    owner.pending--;
+    if (value < owner.worst) {
+      owner.worst = value;
+      owner.worstSlice = batch.sliceIndices[i] ?? null;
+    }
+  });
+}
+
+// Scores cases one at a time (one case's volumes in memory, plus the batches being built and
+// run), yielding each case's result, in input order, as soon as all its slices have run. One
+// batch runs while the next is read and preprocessed: the builder's two buffers in turn allow
+// exactly that, as the batch before is awaited before the next is handed to the session.
 export async function* scoreCases(
   bundle: QsBundle,
   session: QsSession,
@@ -68,25 +84,35 @@ export async function* scoreCases(
   options: BatchOptions = {},
 ): AsyncGenerator<QsCaseScore> {
   const waiting: CaseTally[] = [];
-  for await (const event of buildSliceBatches(bundle, cases, options)) {
-    if (event.kind === 'case') {
-      waiting.push(event.tally);
-    } else {
-      const { batch } = event;
-      const dice = await session.run(batch.images, batch.embeddings, batch.count);
-      batch.owners.forEach((owner, i) => {
-        const value = dice[i] as number;
-        owner.sum += value;
-        owner.pending--;
-        if (value < owner.worst) {
-          owner.worst = value;
-          owner.worstSlice = batch.sliceIndices[i] ?? null;
-        }
-      });
+  let running: { batch: SliceBatch; dice: Promise<Float32Array> } | undefined;
+  // Waits for the running batch, if any, and adds its outputs.
+  const finishRunning = async () => {
+    if (running === undefined) return;
+    const { batch, dice } = running;
+    running = undefined;
+    addOutputs(batch, await dice);
+  };
+  try {
+    for await (const event of buildSliceBatches(bundle, cases, options)) {
+      if (event.kind === 'case') waiting.push(event.tally);
+      else await finishRunning();
+      while (waiting.length > 0 && isComplete(waiting[0] as CaseTally)) {
+        yield finishCase(waiting.shift() as CaseTally);
+      }
+      if (event.kind === 'batch') {
+        const { batch } = event;
+        const dice = session.run(batch.images, batch.embeddings, batch.count);
+        // Handled here so that a failure while the next batch is read is not "unhandled";
+        // awaiting `dice` still throws it.
+        dice.catch(() => undefined);
+        running = { batch, dice };
+      }
     }
-    while (waiting.length > 0 && isComplete(waiting[0] as CaseTally)) {
-      yield finishCase(waiting.shift() as CaseTally);
-    }
+    await finishRunning();
+  } finally {
+    // A batch still running when reading the cases failed (or the consumer stopped early):
+    // let it finish before its buffers go; its own error is not the one to report.
+    await running?.dice.catch(() => undefined);
   }
   for (const tally of waiting) yield finishCase(tally);
 }

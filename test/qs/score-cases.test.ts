@@ -188,3 +188,80 @@ test('each scored organ names the slice with its lowest output (for worklist thu
   assert.equal(spleen?.worstSlice, 3);
   assert.equal(kidney?.worstSlice, null);
 });
+
+test('the next batch is built while one runs, with the batch before finished first', async () => {
+  // A session whose runs finish only when released: scoring must go on reading and
+  // preprocessing meanwhile, and never hand over a batch while an earlier one is unfinished.
+  const base = meanMaskSession(bundle, []);
+  let running = 0;
+  let most = 0;
+  const release: (() => void)[] = [];
+  const gated: QsSession = {
+    ...base,
+    async run(images, embeddings, count) {
+      running++;
+      most = Math.max(most, running);
+      const copy = images.slice();
+      await new Promise<void>((resolve) => release.push(resolve));
+      // The batch's buffer is not rewritten while it runs.
+      assert.deepEqual(images.subarray(0, copy.length), copy);
+      running--;
+      return base.run(images, embeddings, count);
+    },
+  };
+  const requested: string[] = [];
+  async function* recorded(): AsyncGenerator<QsCaseSource> {
+    for (let i = 0; i < 3; i++) {
+      requested.push(`case${i}`);
+      yield makeCase(`case${i}`, i);
+    }
+  }
+  // 4 slices a case, batches of 2: case1 is read while the second batch (case0's last two
+  // slices) runs.
+  const pending = scoreAllCases(bundle, gated, recorded(), { batchSize: 2 });
+  const expected = await scoreAllCases(bundle, meanMaskSession(bundle, []), casesOf(3), {
+    batchSize: 2,
+  });
+  let released = 0;
+  while (released < 6) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const next = release.shift();
+    if (next === undefined) continue;
+    if (released === 1) assert.ok(requested.includes('case1'), 'case1 read while batch 2 runs');
+    next();
+    released++;
+  }
+  assert.deepEqual(await pending, expected);
+  assert.equal(most, 1);
+});
+
+test('a failing run rejects the scoring with its error', async () => {
+  const failing: QsSession = {
+    ...meanMaskSession(bundle, []),
+    async run() {
+      throw new Error('model failed');
+    },
+  };
+  await assert.rejects(
+    scoreAllCases(bundle, failing, casesOf(2), { batchSize: 2 }),
+    /model failed/,
+  );
+});
+
+test('a case that cannot be read while a batch runs rejects with the read error', async () => {
+  async function* badSecond(): AsyncGenerator<QsCaseSource> {
+    yield makeCase('case0', 0);
+    throw new Error('cannot read case1');
+  }
+  const slow: QsSession = {
+    ...meanMaskSession(bundle, []),
+    async run() {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('model failed later');
+    },
+  };
+  await assert.rejects(
+    scoreAllCases(bundle, slow, badSecond(), { batchSize: 3 }),
+    /cannot read case1/,
+  );
+});
