@@ -16,13 +16,17 @@ export interface QsSessionOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   // Let idle intra-op threads spin (lower latency on an otherwise idle machine).
   spinning?: boolean;
+  // Run ONNX Runtime in a worker thread (default), so that reading and preprocessing the next
+  // batch overlaps inference; false runs it on the calling thread (the bare model, in benches).
+  worker?: boolean;
 }
 
 // A QS network ready to score batches of preprocessed slices.
 export interface QsSession {
   inputSize: number;
   embeddingSize: number;
-  // Runs `count` slices: images holds count*2*S*S floats, embeddings count*E.
+  // Runs `count` slices: images holds count*2*S*S floats, embeddings count*E. The caller
+  // leaves both unchanged until the promise settles.
   run(images: Float32Array, embeddings: Float32Array, count: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
@@ -40,34 +44,54 @@ export function sessionOptions(
   };
 }
 
-// Opens the bundle's model.onnx and checks that its inputs and output are the bundle's.
+// The error for a model file ONNX Runtime cannot load.
+export function modelLoadError(bundle: QsBundle, message: string): UserError {
+  return new UserError(`QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${message}`, {
+    hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
+  });
+}
+
+// Checks that a loaded model has the bundle's inputs and output.
+export function checkModelIo(bundle: QsBundle, inputNames: string[], outputNames: string[]): void {
+  for (const name of ['image', 'embedding']) {
+    if (!inputNames.includes(name)) {
+      throw new UserError(`QS bundle: ${bundle.modelPath} has no input named "${name}"`, {
+        hint: `Its inputs are ${inputNames.join(', ')}; docs/qs-bundle.md expects image and embedding.`,
+      });
+    }
+  }
+  if (!outputNames.includes('dice')) {
+    throw new UserError(`QS bundle: ${bundle.modelPath} has no output named "dice"`, {
+      hint: `Its outputs are ${outputNames.join(', ')}.`,
+    });
+  }
+}
+
+// Opens the bundle's model.onnx, in a worker thread unless options.worker is false, and checks
+// that its inputs and output are the bundle's.
 export async function openQsSession(
   bundle: QsBundle,
   options: QsSessionOptions = {},
+): Promise<QsSession> {
+  if (options.worker !== false) {
+    const { openWorkerSession } = await import('./worker-session.js');
+    return openWorkerSession(bundle, options);
+  }
+  return openInProcessSession(bundle, options);
+}
+
+// The session on the calling thread: each run blocks it while ONNX Runtime works.
+async function openInProcessSession(
+  bundle: QsBundle,
+  options: QsSessionOptions,
 ): Promise<QsSession> {
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bundle.modelPath, sessionOptions(options));
   } catch (cause) {
-    throw new UserError(
-      `QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${(cause as Error).message}`,
-      {
-        hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
-      },
-    );
+    throw modelLoadError(bundle, (cause as Error).message);
   }
-  for (const name of ['image', 'embedding']) {
-    if (!session.inputNames.includes(name)) {
-      throw new UserError(`QS bundle: ${bundle.modelPath} has no input named "${name}"`, {
-        hint: `Its inputs are ${session.inputNames.join(', ')}; docs/qs-bundle.md expects image and embedding.`,
-      });
-    }
-  }
-  if (!session.outputNames.includes('dice')) {
-    throw new UserError(`QS bundle: ${bundle.modelPath} has no output named "dice"`, {
-      hint: `Its outputs are ${session.outputNames.join(', ')}.`,
-    });
-  }
+  checkModelIo(bundle, [...session.inputNames], [...session.outputNames]);
   const size = bundle.manifest.inputSize;
   const embeddingSize = bundle.manifest.embeddingSize;
   return {
