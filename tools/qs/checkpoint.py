@@ -17,7 +17,28 @@ if TRAINING_DIR not in sys.path:
 from small_network import SMALL_BACKBONE_PREFIX, build_small_network, parse_small_backbone  # noqa: E402
 
 # What --backbone accepts, for messages.
-BACKBONE_NAMES = "/".join([*BACKBONE_FEATURES, f"{SMALL_BACKBONE_PREFIX}N"])
+BACKBONE_NAMES = "/".join([*BACKBONE_FEATURES, f"{SMALL_BACKBONE_PREFIX}N", "ensemble(A,B,...)"])
+
+
+def parse_ensemble_backbone(name):
+    """The member backbones of an "ensemble(A,B,...)" name (a bundle of averaged networks, as
+    tools/qs/training/export_ensemble.py writes), or None for other names."""
+    if not (name.startswith("ensemble(") and name.endswith(")")):
+        return None
+    members = [m.strip() for m in name[len("ensemble("):-1].split(",")]
+    return members if len(members) >= 2 and all(members) else None
+
+
+class AveragingQualitySentinelNet(nn.Module):
+    """QS networks run on the same inputs; the output is the mean of theirs (state_dict keys
+    members.N.*, the graph of an ensemble bundle)."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, image, embedding):
+        return torch.stack([m(image, embedding) for m in self.members], dim=0).mean(dim=0)
 
 # Keys under which training scripts commonly nest the state_dict in a checkpoint.
 WRAPPER_KEYS = ("state_dict", "model_state_dict", "model", "net", "network", "weights")
@@ -94,7 +115,15 @@ def describe_mismatch(state_dict, expected):
 
 def build_qs_network(backbone, embedding_size, seed=None):
     """The QS network of a backbone name, in eval mode: the official layout on a torchvision
-    ResNet (network.py) or the narrow resnet18-wN of the shipped small model (small_network.py)."""
+    ResNet (network.py), the narrow resnet18-wN of the shipped small model (small_network.py),
+    or an ensemble(A,B,...) of those averaged."""
+    members = parse_ensemble_backbone(backbone)
+    if members is not None:
+        if seed is not None:
+            torch.manual_seed(seed)
+        model = AveragingQualitySentinelNet([build_qs_network(m, embedding_size) for m in members])
+        model.eval()
+        return model
     if parse_small_backbone(backbone) is not None:
         model = build_small_network(backbone, embedding_size, seed=seed)
         model.eval()

@@ -54,7 +54,8 @@ def main():
         model = build_qs_network(args.backbone, args.embedding_size, seed=args.seed)
     except ValueError:
         raise ToolError(f"unknown backbone {args.backbone!r}; valid: {BACKBONE_NAMES}") from None
-    model = calibrate_batchnorm(model, args.seed)
+    for network in getattr(model, "members", [model]):  # an ensemble's members one by one
+        calibrate_batchnorm(network, args.seed)
     state_dict = model.state_dict()
     if args.module_prefix:
         state_dict = {f"module.{k}": v for k, v in state_dict.items()}
