@@ -43,32 +43,6 @@ export function outputLayer(mlp: Mlp): DenseLayer {
   return mlp.layers[mlp.layers.length - 1]!;
 }
 
-// Runs every layer but the output one over `n` rows of `input` (row-major, inSize each) and
-// writes the last hidden activations (n x lastHiddenSize) into `out`. Works in chunks of rows
-// so the intermediate layers stay in cache.
-export function forwardHidden(mlp: Mlp, input: Float32Array, n: number, out: Float32Array): void {
-  const hidden = mlp.layers.slice(0, -1);
-  const chunk = 512;
-  const widest = Math.max(...hidden.map((layer) => layer.outSize));
-  let current = new Float32Array(chunk * widest);
-  let next = new Float32Array(chunk * widest);
-  for (let start = 0; start < n; start += chunk) {
-    const rows = Math.min(chunk, n - start);
-    let src = input;
-    let srcRow = start;
-    for (let l = 0; l < hidden.length; l++) {
-      const last = l === hidden.length - 1;
-      const dst = last ? out : next;
-      applyDense(hidden[l]!, src, srcRow, rows, dst, last ? start : 0, true);
-      if (!last) {
-        [current, next] = [next, current];
-        src = current;
-        srcRow = 0;
-      }
-    }
-  }
-}
-
 // Applies the output layer and a softmax to `n` rows of last hidden activations, writing
 // class probabilities (n x classes) into `out`. With `dropoutRng`, each hidden unit of each row
 // is dropped with the network's dropout rate (inverted scaling): one Monte-Carlo sample.

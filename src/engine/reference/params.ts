@@ -24,6 +24,9 @@ export const EngineParams = z
     priorCorrection: z.number().min(0).max(1).default(0.5),
     // Prediction: keep only the largest connected component of each organ in the mask.
     largestComponent: z.boolean().default(true),
+    // Prediction: CPU threads of the hidden layers' ONNX Runtime session (experiments run
+    // several engine jobs side by side: engineConcurrency x predictThreads should fit the CPUs).
+    predictThreads: z.number().int().positive().default(1),
     // Prediction: write NIfTI files gzip-compressed (.nii.gz) or not (.nii).
     compress: z.boolean().default(true),
   })

@@ -4,6 +4,7 @@ import type { PredictOutput, PredictRequest } from '../contract.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { assertSameLabels, classOrder } from './class-map.js';
 import { keepLargestComponents } from './largest-component.js';
+import { openHiddenNetwork } from './mlp-onnx.js';
 import type { EngineParams } from './params.js';
 import { createRng } from './prng.js';
 import {
@@ -25,13 +26,14 @@ export async function predictReference(
   assertSameLabels(checkpoint.labels, classOrder(request.classes), request.checkpoint);
   await mkdir(request.outputDir, { recursive: true });
   const network = priorCorrected(checkpoint, params.priorCorrection);
+  const hiddenNetwork = await openHiddenNetwork(checkpoint.mlp, params.predictThreads);
   const names = uniqueFileStems(request.cases.map((item) => item.id));
   const extension = params.compress ? '.nii.gz' : '.nii';
   const outputs: PredictOutput[] = [];
   for (const [index, item] of request.cases.entries()) {
     const stem = join(request.outputDir, names[index]!);
     const image = await readImage(item.image);
-    const prepared = prepareImage(checkpoint, image);
+    const prepared = await prepareImage(checkpoint, image, hiddenNetwork);
     const probabilities = classProbabilities(network, prepared);
     const classes = probabilities.classes;
     const mask = argmaxLabels(probabilities, checkpoint.labels);

@@ -1,6 +1,7 @@
 import type { Checkpoint } from './checkpoint.js';
 import { computeFeatures, gatherRows } from './features.js';
-import { type Mlp, forwardHidden, forwardOutput, lastHiddenSize, outputLayer } from './mlp.js';
+import type { HiddenNetwork } from './mlp-onnx.js';
+import { type Mlp, forwardOutput, outputLayer } from './mlp.js';
 import { voxelsInRegion } from './organ-region.js';
 import type { Rng } from './prng.js';
 import type { EngineImage } from './volume-io.js';
@@ -27,15 +28,19 @@ export interface RegionProbabilities {
   rows: Float32Array;
 }
 
-// Computes features and last hidden activations for the voxels inside the organ region.
-export function prepareImage(checkpoint: Checkpoint, image: EngineImage): PreparedImage {
+// Computes features and last hidden activations (through `network`, the checkpoint's hidden
+// layers) for the voxels inside the organ region.
+export async function prepareImage(
+  checkpoint: Checkpoint,
+  image: EngineImage,
+  network: HiddenNetwork,
+): Promise<PreparedImage> {
   const features = computeFeatures(image.data, image.geometry, checkpoint.features);
   const inside = voxelsInRegion(checkpoint.region, features);
   const rows = new Float32Array(inside.length * features.count);
   gatherRows(features, inside, rows);
   normalizeRows(rows, inside.length, checkpoint.normalization);
-  const hidden = new Float32Array(inside.length * lastHiddenSize(checkpoint.mlp));
-  forwardHidden(checkpoint.mlp, rows, inside.length, hidden);
+  const hidden = await network(rows, inside.length);
   return { voxels: features.voxels, inside, hidden };
 }
 
