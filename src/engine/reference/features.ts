@@ -69,7 +69,9 @@ export function computeFeatures(
     columns.push(boxMean3d(wide, dims, radiusInVoxels(mm, spacing)));
   }
   const finest = radiusInVoxels(config.scalesMm[0] ?? 1, spacing);
-  columns.push(gradientMagnitude(boxMean3d(soft, dims, finest), dims, spacing));
+  // The soft-tissue mean at the finest scale is the first scale's mean column.
+  const finestMean = config.scalesMm.length > 0 ? columns[2]! : boxMean3d(soft, dims, finest);
+  columns.push(gradientMagnitude(finestMean, dims, spacing));
   columns.push(...context);
   const body = boxMean3d(wide, dims, finest);
   columns.push(...positionColumns(body, geometry, config.bodyThreshold));
