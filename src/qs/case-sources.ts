@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { readLabelMap, readNifti } from '../volume/index.js';
+import { type VoxelBuffer, readLabelMap, readNifti } from '../volume/index.js';
 import type { Volume } from '../volume/types.js';
 import type { OrganMask } from './preprocess.js';
 import type { QsCaseSource, QsOrganSource } from './slice-batches.js';
@@ -53,7 +53,9 @@ export async function listSegmentationFiles(
   return organs;
 }
 
-// A case from a CT and a folder of per-organ masks (mask > 0).
+// A case from a CT and a folder of per-organ masks (mask > 0). The masks are read one after the
+// other into the same memory (buildSliceBatches is done with a mask before it loads the next):
+// a loaded mask is valid until the next organ's is loaded.
 export async function caseFromSegmentations(
   caseId: string,
   imagePath: string,
@@ -62,10 +64,11 @@ export async function caseFromSegmentations(
 ): Promise<QsCaseSource> {
   const files = await listSegmentationFiles(segmentationsDir, options.organs);
   const image = await readNifti(imagePath);
+  const reuse: VoxelBuffer = {};
   const organs: QsOrganSource[] = files.map(({ organ, file }) => ({
     name: organ,
     mask: async (): Promise<OrganMask> => {
-      const mask = await readNifti(file);
+      const mask = await readNifti(file, { reuse });
       checkSameDims(image, mask, imagePath, file);
       return { data: mask.data };
     },

@@ -1,7 +1,12 @@
 // The volume API in one import: NIfTI read/write, slab pass, label maps, grids, indexing.
 export type { Affine, DataTypeName, Volume, VoxelArray } from './types.js';
 export type { NiftiHeader } from './nifti-header.js';
-export { readNifti, readNiftiHeader, type ReadNiftiOptions } from './read-nifti.js';
+export {
+  readNifti,
+  readNiftiHeader,
+  type ReadNiftiOptions,
+  type VoxelBuffer,
+} from './read-nifti.js';
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
 export { openSlabs } from './iterate-slabs.js';
 export { readLabelMap } from './read-label-map.js';

@@ -1,18 +1,27 @@
-import { DATATYPES } from './datatypes.js';
+import { DATATYPES, type DataTypeInfo } from './datatypes.js';
 import { checkVoxelBytes, maxVoxelBytes } from './memory-limit.js';
 import type { NiftiHeader } from './nifti-header.js';
 import { openNifti } from './open-nifti.js';
 import { expectEnd, readExactly } from './read-voxel-bytes.js';
 import { applyScaling, bytesToHold, swapBytesInPlace } from './scale-voxels.js';
-import type { Volume } from './types.js';
+import type { Volume, VoxelArray } from './types.js';
 
 export type { NiftiHeader } from './nifti-header.js';
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
 
 // Options for reading voxels: the most bytes one read may allocate (default 4 GiB, or
-// SENTINEL_MAX_VOXEL_BYTES), checked against the header before anything is allocated.
+// SENTINEL_MAX_VOXEL_BYTES), checked against the header before anything is allocated; and
+// memory to read the stored voxels into.
 export interface ReadNiftiOptions {
   maxBytes?: number;
+  reuse?: VoxelBuffer;
+}
+
+// Memory shared by reads of volumes used one after the other: each read puts its stored voxels
+// there (growing it when too small), so the volume returned views it until the next read
+// through the same VoxelBuffer overwrites it. Saves allocating and collecting an array per read.
+export interface VoxelBuffer {
+  buffer?: ArrayBuffer;
 }
 
 // Reads a NIfTI-1/2 .nii or .nii.gz header: dims, datatype, spacing, affine, scaling.
@@ -35,7 +44,7 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
       bytesToHold(voxels, dt.bytes, header.datatype, header.sclSlope, header.sclInter),
       limit,
     );
-    const stored = dt.create(voxels);
+    const stored = options.reuse ? reusedArray(options.reuse, dt, voxels) : dt.create(voxels);
     const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
     await readExactly(header, reader, bytes);
     await expectEnd(header, reader);
@@ -52,4 +61,12 @@ export async function readNifti(path: string, options: ReadNiftiOptions = {}): P
   } finally {
     reader.close();
   }
+}
+
+// The first `voxels` voxels of a reused buffer, grown to hold them when too small.
+function reusedArray(reuse: VoxelBuffer, dt: DataTypeInfo, voxels: number): VoxelArray {
+  const bytes = voxels * dt.bytes;
+  if (reuse.buffer === undefined || reuse.buffer.byteLength < bytes)
+    reuse.buffer = new ArrayBuffer(bytes);
+  return dt.view(reuse.buffer, 0, voxels);
 }
