@@ -58,8 +58,14 @@ export function forwardOutput(
   if (dropoutRng) {
     const keep = 1 - mlp.dropout;
     input = new Float32Array(input.length);
-    for (let i = 0; i < input.length; i++)
-      input[i] = dropoutRng.next() < keep ? hidden[i]! / keep : 0;
+    const draws = new Float64Array(Math.min(input.length, 1 << 16));
+    for (let start = 0; start < input.length; start += draws.length) {
+      const count = Math.min(draws.length, input.length - start);
+      const u = count === draws.length ? draws : draws.subarray(0, count);
+      dropoutRng.fill(u);
+      for (let j = 0; j < count; j++)
+        input[start + j] = u[j]! < keep ? hidden[start + j]! / keep : 0;
+    }
   }
   applyDense(layer, input, 0, n, out, 0, false);
   const classes = layer.outSize;

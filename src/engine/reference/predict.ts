@@ -7,13 +7,7 @@ import { keepLargestComponents } from './largest-component.js';
 import { openHiddenNetwork } from './mlp-onnx.js';
 import type { EngineParams } from './params.js';
 import { createRng } from './prng.js';
-import {
-  argmaxLabels,
-  classProbabilities,
-  fullProbabilities,
-  prepareImage,
-  priorCorrected,
-} from './segment-image.js';
+import { argmaxLabels, classProbabilities, prepareImage, priorCorrected } from './segment-image.js';
 import { readImage, writeMask, writeProbabilities } from './volume-io.js';
 
 // Segments the request's cases with a checkpoint: the argmax mask always, the softmax
@@ -43,13 +37,7 @@ export async function predictReference(
     const type = request.save.probabilityType;
     if (request.save.probabilities) {
       output.probabilities = `${stem}_probabilities${extension}`;
-      await writeProbabilities(
-        output.probabilities,
-        fullProbabilities(probabilities),
-        classes,
-        image,
-        type,
-      );
+      await writeProbabilities(output.probabilities, probabilities, image, type);
     }
     if (request.save.mcSamples > 0) {
       output.mcSamples = [];
@@ -58,7 +46,7 @@ export async function predictReference(
         const rng = createRng(caseSeed, t + 1);
         const sample = classProbabilities(network, prepared, rng);
         const path = `${stem}_mc${String(t).padStart(2, '0')}${extension}`;
-        await writeProbabilities(path, fullProbabilities(sample), classes, image, type);
+        await writeProbabilities(path, sample, image, type);
         output.mcSamples.push(path);
       }
     }

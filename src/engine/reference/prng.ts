@@ -7,6 +7,9 @@ export interface Rng {
   int(n: number): number;
   // A standard normal draw (Box-Muller).
   normal(): number;
+  // Fills `out` with next() draws, in order (the same values as calling next() that many
+  // times), in a tight loop: several times faster for millions of draws.
+  fill(out: Float64Array): void;
 }
 
 // Creates a generator from a seed and an optional stream number (e.g. an MC sample index), so
@@ -40,8 +43,26 @@ export function createRng(seed: number, stream = 0): Rng {
   };
   for (let i = 0; i < 8; i++) nextU32();
   const next = (): number => nextU32() / 4294967296;
+  const fill = (out: Float64Array): void => {
+    // nextU32 with the state in locals.
+    let [sa, sb, sc, sd] = [a, b, c, d];
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(sb, 5);
+      const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = sb << 9;
+      sc ^= sa;
+      sd ^= sb;
+      sb ^= sc;
+      sa ^= sd;
+      sc ^= t;
+      sd = (sd << 11) | (sd >>> 21);
+      out[i] = result / 4294967296;
+    }
+    [a, b, c, d] = [sa, sb, sc, sd];
+  };
   return {
     next,
+    fill,
     int: (n) => Math.floor(next() * n),
     normal: () => {
       const u = 1 - next();

@@ -9,6 +9,7 @@ import {
   writeStoredNifti,
 } from '../../volume/index.js';
 import type { ImageGeometry } from './features.js';
+import { type RegionProbabilities, fullProbabilities } from './segment-image.js';
 
 // The reference engine's file access: images and label maps in, masks and probability maps
 // out, all NIfTI on the image's grid.
@@ -42,34 +43,37 @@ export async function writeMask(path: string, mask: Uint8Array, image: EngineIma
   await writeNifti(path, volumeOn(image, [...image.geometry.dims], 'uint8', mask));
 }
 
-// Writes class probabilities (channel-major, x fastest) as a 4D map (x, y, z, class): float32,
-// or uint8 with scl_slope = 1/255 (values rounded so that every voxel's bytes sum to 255).
+// Writes the class probabilities of every voxel as a 4D map (x, y, z, class): float32, or uint8
+// with scl_slope = 1/255 (values rounded so that every voxel's bytes sum to 255). Voxels outside
+// the region are background with probability 1.
 export async function writeProbabilities(
   path: string,
-  probabilities: Float32Array,
-  classes: number,
+  probabilities: RegionProbabilities,
   image: EngineImage,
   type: 'float32' | 'uint8',
 ): Promise<void> {
-  const dims = [...image.geometry.dims, classes];
+  const dims = [...image.geometry.dims, probabilities.classes];
   if (type === 'float32') {
-    await writeNifti(path, volumeOn(image, dims, 'float32', probabilities));
+    await writeNifti(path, volumeOn(image, dims, 'float32', fullProbabilities(probabilities)));
     return;
   }
-  const bytes = quantizeProbabilities(probabilities, classes);
+  const bytes = quantizeProbabilities(probabilities);
   await writeStoredNifti(path, { ...volumeOn(image, dims, 'uint8', bytes), sclSlope: 1 / 255 });
 }
 
-// Rounds channel-major probabilities to bytes with the largest-remainder rule, so each
-// voxel's values add up to exactly 255.
-export function quantizeProbabilities(probabilities: Float32Array, classes: number): Uint8Array {
-  const voxels = probabilities.length / classes;
-  const out = new Uint8Array(probabilities.length);
+// Rounds each voxel's probabilities to bytes with the largest-remainder rule, so that they add
+// up to exactly 255, into the channel-major order of the 4D map (c * voxels + v). Works row by
+// row on the region (each row's classes side by side) and fills the rest as background.
+export function quantizeProbabilities(probabilities: RegionProbabilities): Uint8Array {
+  const { voxels, inside, classes, rows } = probabilities;
+  const out = new Uint8Array(voxels * classes);
+  out.fill(255, 0, voxels);
   const remainders = new Float64Array(classes);
-  for (let v = 0; v < voxels; v++) {
+  for (let r = 0, o = 0; r < inside.length; r++, o += classes) {
+    const v = inside[r]!;
     let total = 0;
     for (let c = 0; c < classes; c++) {
-      const scaled = probabilities[c * voxels + v]! * 255;
+      const scaled = rows[o + c]! * 255;
       const floor = Math.floor(scaled);
       out[c * voxels + v] = floor;
       remainders[c] = scaled - floor;
