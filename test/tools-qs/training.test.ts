@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -58,6 +59,8 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
       '60,300',
       '--degradations',
       '1',
+      '--fine-radii',
+      '1',
       '--crops',
       '2',
       '--samples',
@@ -107,7 +110,10 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
       );
       for (const shard of info.shards) assert.ok(existsSync(path.join(data, shard)), shard);
     }
-    assert.ok(Object.keys(report.parts.train.pseudoLabelQuality).includes('engine-steps300'));
+    const kinds = Object.keys(report.parts.train.pseudoLabelQuality);
+    assert.ok(kinds.includes('engine-steps300'), kinds.join());
+    // --fine-radii 1: the true masks and their 1-voxel erosion and dilation are sources too.
+    assert.ok(kinds.includes('fine'), kinds.join());
     // The shards hold [n, 2, 32, 32] float16 inputs and Dice targets in [0, 1].
     const check = await execa(
       python,
@@ -219,5 +225,42 @@ describe('QS training tools (tiny phantoms, a few steps)', { skip: torchSkipReas
     } finally {
       await session.dispose();
     }
+  });
+
+  test('train.py --init fine-tunes from saved weights and records their hash; other widths are a user error', async () => {
+    const start = path.join(data, 'best.pth');
+    const tuned = path.join(dir, 'tuned');
+    const common = ['--data', data, '--epochs', '1', '--max-steps', '2', '--batch', '16'];
+    const ok = await runQsTool('training/train.py', [
+      ...common,
+      '--out',
+      tuned,
+      '--checkpoint',
+      path.join(dir, 'tuned.pth'),
+      '--backbone',
+      'resnet18-w8',
+      '--init',
+      start,
+      '--skip-verify',
+    ]);
+    assert.equal(ok.exitCode, 0, ok.stderr);
+    const manifest = JSON.parse(readFileSync(path.join(tuned, 'manifest.json'), 'utf8')) as {
+      provenance: { training: { initSha256: string; steps: number } };
+    };
+    const expected = createHash('sha256').update(readFileSync(start)).digest('hex');
+    assert.equal(manifest.provenance.training.initSha256, expected);
+    assert.equal(manifest.provenance.training.steps, 2);
+    const wrong = await runQsTool('training/train.py', [
+      ...common,
+      '--out',
+      path.join(dir, 'wrong'),
+      '--backbone',
+      'resnet18-w4',
+      '--init',
+      start,
+    ]);
+    assert.equal(wrong.exitCode, 2, wrong.stderr);
+    assert.match(wrong.stderr, /--init .*best\.pth is not a resnet18-w4 state_dict: size mismatch/);
+    assert.doesNotMatch(wrong.stderr, /Traceback/);
   });
 });

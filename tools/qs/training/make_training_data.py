@@ -51,6 +51,7 @@ def parse_args(argv):
     p.add_argument("--engine-steps", default="150,250,400,700,1200,2500", help="engine training steps of the checkpoints")
     p.add_argument("--engine-seed", type=int, default=7)
     p.add_argument("--degradations", type=int, default=6, help="random degradations per organ and case")
+    p.add_argument("--fine-radii", default="", help="also the true masks and their in-plane erosion and dilation by these radii, comma-separated (empty: none)")
     p.add_argument("--crops", type=int, default=4, help="crops drawn per pseudo-label organ mask")
     p.add_argument("--samples", type=int, default=24000, help="training samples kept after balancing")
     p.add_argument("--val-samples", type=int, default=3000)
@@ -65,15 +66,24 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def parse_radii(text):
+    """ "1,2" -> (1, 2); "" -> (); a radius below 1 or not a number is an error."""
+    radii = tuple(int(r) for r in text.split(",") if r.strip())
+    if any(r < 1 for r in radii):
+        raise ValueError(f"fine radii must be 1 or more: {text!r}")
+    return radii
+
+
 def collect_samples(cases, args, params, rng, validation):
     """Every crop of every pseudo label of the cases: inputs, Dice, labels, source descriptions."""
+    fine_radii = parse_radii(args.fine_radii)
     inputs, dice, labels, where, sources, organ_dice = [], [], [], [], [], []
     options = {"minOverlap": args.min_overlap, "emptyShare": args.empty_share,
                "fixedMargin": params["cropMargin"] if validation else None}
     for number, case in enumerate(cases):
         ct = read_volume(case["image"])
         options["marginReference"] = args.margin_reference * ct.shape[0]
-        for source, label, pred, truth in case_mask_sources(case, args.degradations, rng):
+        for source, label, pred, truth in case_mask_sources(case, args.degradations, rng, fine_radii=fine_radii):
             organ_dice.append({"case": case["id"], "set": case["set"], "source": source, "label": label,
                                "dice": dice_3d(pred, truth)})
             for z, box, value in draw_slice_crops(pred, truth, rng, args.crops, options):
@@ -106,7 +116,8 @@ def engine_quality(organ_dice):
     """Mean 3D Dice (true masks present) per pseudo-label kind, for data.json and the card."""
     groups = {}
     for row in organ_dice:
-        kind = row["source"] if row["source"].startswith("engine") else "degradations"
+        source = row["source"]
+        kind = source if source.startswith("engine") else "fine" if source.startswith("fine") else "degradations"
         if not np.isnan(row["dice"]):
             groups.setdefault(kind, []).append(row["dice"])
     return {k: {"organs": len(v), "meanDice": round(float(np.mean(v)), 4)} for k, v in sorted(groups.items())}
@@ -118,6 +129,7 @@ def main(argv=None):
     try:
         sets = parse_phantom_sets(args.sets)
         steps = [int(s) for s in args.engine_steps.split(",") if s.strip()]
+        parse_radii(args.fine_radii)
     except ValueError as error:
         raise ToolError(str(error)) from None
     os.makedirs(args.work, exist_ok=True)

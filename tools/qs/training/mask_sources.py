@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from degrade import random_degradation
+from degrade import dilate, erode, random_degradation
 from phantom_engine import PHANTOM_CLASSES, make_phantoms, pseudo_label_sets
 from preprocess import read_volume
 
@@ -43,10 +43,24 @@ def dice_3d(a, b):
     return 2.0 * float(np.logical_and(a, b).sum()) / total if total else float("nan")
 
 
-def case_mask_sources(case, degradations, rng, degrade_prediction_share=0.25):
+def fine_variants(truth, radii):
+    """The true mask itself and its in-plane erosion and dilation by each radius: [(name, mask)]
+    (an erosion that leaves nothing is left out). They teach the network that a mask a voxel too
+    small or too large scores below the exact one, slice by slice, small end slices included."""
+    variants = [("truth", truth)]
+    for radius in radii:
+        eroded = erode(truth, radius)
+        if eroded.any():
+            variants.append((f"erode r={radius}", eroded))
+        variants.append((f"dilate r={radius}", dilate(truth, radius)))
+    return variants
+
+
+def case_mask_sources(case, degradations, rng, degrade_prediction_share=0.25, fine_radii=()):
     """Yields (source, organ label, predicted mask, true mask) for every organ of a case:
     first each engine prediction, then `degradations` random degradations per organ, each of
-    the true mask or (with degrade_prediction_share) of a random engine prediction."""
+    the true mask or (with degrade_prediction_share) of a random engine prediction, then (when
+    fine_radii is not empty) the true mask and its erosion and dilation by each of fine_radii."""
     truth_labels = read_volume(case["label"])
     predictions = {steps: read_volume(path) for steps, path in sorted(case["predictions"].items())}
     for steps, labels in predictions.items():
@@ -67,3 +81,5 @@ def case_mask_sources(case, degradations, rng, degrade_prediction_share=0.25):
                 base, base_name, base_labels = truth, "truth", truth_labels
             mask, text = random_degradation(base, base_labels, label, rng)
             yield f"degrade{index}({base_name}: {text})", label, mask, truth
+        for name, mask in fine_variants(truth, fine_radii) if fine_radii else ():
+            yield f"fine({name})", label, mask, truth

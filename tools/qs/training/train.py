@@ -42,6 +42,7 @@ def parse_args(argv):
     p.add_argument("--out", required=True, help="bundle folder to write (model.onnx, manifest.json)")
     p.add_argument("--checkpoint", default=None, help="where to save the best state_dict (default: DATA/best.pth)")
     p.add_argument("--backbone", default="resnet18-w16", help="resnet18-wN: resnet18 layout, base width N")
+    p.add_argument("--init", default=None, help="start from these weights (a state_dict of --backbone written by this tool) instead of random ones: fine-tuning")
     p.add_argument("--embedding-size", type=int, default=16)
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--batch", type=int, default=128)
@@ -66,6 +67,12 @@ def load_part(data, report, part):
             dice.append(npz["dice"])
             labels.append(npz["label"])
     return np.concatenate(inputs), np.concatenate(dice).astype(np.float32), np.concatenate(labels).astype(int)
+
+
+def sha256_of(path):
+    """The SHA-256 of a file, hex."""
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def read_data(data):
@@ -96,12 +103,26 @@ def pearson(x, y):
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def load_initial_weights(model, path, backbone):
+    """Loads the fine-tuning start weights, with a clear error for a missing or other-shaped file."""
+    if not os.path.isfile(path):
+        raise ToolError(f"--init {path} not found")
+    try:
+        model.load_state_dict(torch.load(path, map_location="cpu"))
+    except RuntimeError as error:
+        lines = [line.strip() for line in str(error).strip().splitlines()]
+        first = next((line for line in lines[1:] if line), lines[0])  # the first mismatch
+        raise ToolError(f"--init {path} is not a {backbone} state_dict: {first}") from None
+
+
 def train(args, train_set, val_set, table):
     """The training loop; returns (best state_dict, history, best epoch, best r, steps)."""
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     model = build_small_network(args.backbone, args.embedding_size, seed=args.seed)
+    if args.init:
+        load_initial_weights(model, args.init, args.backbone)
     x_train, y_train, l_train = train_set
     x_val, y_val, l_val = val_set
     vectors = torch.from_numpy(np.stack([table[k] for k in sorted(table)]))
@@ -179,7 +200,7 @@ def main(argv=None):
         "checkpointFile": os.path.basename(checkpoint), "checkpointSha256": checkpoint_sha,
         "training": {
             "args": {k: v for k, v in vars(args).items() if k not in ("out", "checkpoint", "data")},
-            "dataSha256": data_sha, "dataArgs": report["args"], "samples": len(train_set[1]),
+            "dataSha256": data_sha, "initSha256": sha256_of(args.init) if args.init else None, "dataArgs": report["args"], "samples": len(train_set[1]),
             "valSamples": len(val_set[1]), "steps": steps, "bestEpoch": best_epoch,
             "bestValPearson": round(best_r, 4), "seconds": seconds, "parameters": parameter_count(model),
             "classCondition": f"one-hot of the phantom label (row label-1), zero-padded to {args.embedding_size}",
