@@ -8,9 +8,9 @@ import type { Strategy } from './strategy.js';
 // The bundle used when a config names none: the small model shipped with the package.
 export const SHIPPED_QS_MODEL = `${packageRoot}/models/qs-phantom`;
 
-// Quality Sentinel: each organ's predicted Dice from the QS network (ONNX Runtime in a worker
-// thread), preprocessed exactly as the official implementation; case score = mean over scored
-// organs. An organ with no voxels, or unknown to the bundle, has no score and a warning.
+// Quality Sentinel: each organ's predicted Dice from the QS network (ONNX, in-process),
+// preprocessed exactly as the official implementation; case score = mean over scored organs.
+// An organ with no voxels, or unknown to the bundle, has no score and a warning.
 const qualitySentinel: Strategy = {
   name: 'qs',
   description: 'Quality Sentinel: predicted Dice of each organ (ONNX model bundle)',

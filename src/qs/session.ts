@@ -9,15 +9,18 @@ import type { QsBundle } from './bundle.js';
 // is built on (resnet18@128 and resnet50@256, batches of 16-32): full graph optimisation
 // (conv + BatchNorm fusion; 'basic' was 25-40% slower), sequential execution ('parallel' was
 // slower), ONNX Runtime's default thread count, and worker threads that sleep instead of
-// spinning between ops (spinning lost 10-25% when other processes share the cores).
+// spinning between ops (spinning lost 10-25% when other processes share the cores). ONNX
+// Runtime in a worker thread (worker: true, so preprocessing overlaps inference) was no faster
+// there by the clock (-10..+15% on the shipped small model, with one more busy thread than
+// cores) and cost 3-12% more CPU, so it is not the default; it may pay where cores are spare.
 export interface QsSessionOptions {
   // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
   threads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   // Let idle intra-op threads spin (lower latency on an otherwise idle machine).
   spinning?: boolean;
-  // Run ONNX Runtime in a worker thread (default), so that reading and preprocessing the next
-  // batch overlaps inference; false runs it on the calling thread (the bare model, in benches).
+  // Run ONNX Runtime in a worker thread, so that reading and preprocessing the next batch
+  // overlaps inference (scoreCases keeps one batch running); default: the calling thread.
   worker?: boolean;
 }
 
@@ -67,13 +70,13 @@ export function checkModelIo(bundle: QsBundle, inputNames: string[], outputNames
   }
 }
 
-// Opens the bundle's model.onnx, in a worker thread unless options.worker is false, and checks
-// that its inputs and output are the bundle's.
+// Opens the bundle's model.onnx, on the calling thread or (options.worker) in a worker thread,
+// and checks that its inputs and output are the bundle's.
 export async function openQsSession(
   bundle: QsBundle,
   options: QsSessionOptions = {},
 ): Promise<QsSession> {
-  if (options.worker !== false) {
+  if (options.worker === true) {
     const { openWorkerSession } = await import('./worker-session.js');
     return openWorkerSession(bundle, options);
   }

@@ -9,7 +9,7 @@ import { packageRoot } from '../../src/package-root.js';
 import { type QsBundle, loadBundle } from '../../src/qs/bundle.js';
 import { openQsSession } from '../../src/qs/session.js';
 
-// The QS session in a worker thread (the default) and on the calling thread, on the shipped
+// The QS session on the calling thread (the default) and in a worker thread, on the shipped
 // model: the same outputs, the same user errors, and an idle worker never holds the process.
 
 const shipped = path.join(packageRoot, 'models/qs-phantom');
@@ -40,8 +40,8 @@ function randomBatch(count: number, seed: number) {
 }
 
 test('a worker session returns what the in-process session returns, batch after batch', async () => {
-  const worker = await openQsSession(bundle);
-  const local = await openQsSession(bundle, { worker: false });
+  const worker = await openQsSession(bundle, { worker: true });
+  const local = await openQsSession(bundle);
   try {
     for (const [count, seed] of [
       [5, 1],
@@ -91,7 +91,7 @@ test('a worker session left open does not keep the process alive', async () => {
       `import { loadBundle } from '${url('src/qs/bundle.js')}';`,
       `import { openQsSession } from '${url('src/qs/session.js')}';`,
       `const bundle = await loadBundle(${JSON.stringify(shipped)});`,
-      'const session = await openQsSession(bundle);',
+      'const session = await openQsSession(bundle, { worker: true });',
       'const s = bundle.manifest.inputSize;',
       'const dice = await session.run(new Float32Array(2 * s * s), new Float32Array(bundle.manifest.embeddingSize), 1);',
       'console.log(dice.length);',
