@@ -1,0 +1,67 @@
+import path from 'node:path';
+
+// The tables bench:qs-throughput prints: one per wall second, one per CPU second.
+
+// Seconds of one measured run.
+export interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+// What one bundle is run on, and the weights the torch side uses.
+export interface Setup {
+  name: string;
+  dir: string;
+  organs: Set<string> | undefined;
+  // Times the case is read per run (a small model's case takes milliseconds).
+  repeat: number;
+  checkpoint: string;
+  // Whether torch runs the weights of model.onnx (then the scores are compared).
+  sameWeights: boolean;
+}
+
+// The measurements of one bundle.
+export interface Row {
+  setup: Setup;
+  slices: number;
+  whole: Timing;
+  // The whole path with ONNX Runtime in a worker thread.
+  wholeWorker: Timing;
+  bare: Timing;
+  torch: { timing: Timing; threads: number } | null;
+  // Max |TS - torch| per organ score: absolute, and relative to max(1, |torch score|).
+  diff: { absolute: number; relative: number } | null;
+}
+
+export function printRows(rows: Row[]): void {
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
+  for (const unit of ['wall', 'cpu'] as const) {
+    console.log(`\nslices per ${unit === 'wall' ? 'wall' : 'CPU'} second:\n`);
+    console.log(
+      '| bundle | slices | whole TS path | whole, ONNX in a worker thread | bare ONNX | torch reference | whole / torch | whole / bare ONNX |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      const whole = r.slices / r.whole[unit];
+      const bare = r.slices / r.bare[unit];
+      const torch = r.torch === null ? null : r.slices / r.torch.timing[unit];
+      const vsTorch = torch === null ? 'n/a' : `${(whole / torch).toFixed(2)}x`;
+      console.log(
+        `| ${r.setup.name} | ${r.slices} | ${f(whole)} | ${f(r.slices / r.wholeWorker[unit])} | ${f(bare)} | ${f(torch)} | ${vsTorch} | ${((100 * whole) / bare).toFixed(0)}% |`,
+      );
+    }
+  }
+  console.log(
+    '\ntorch weights; max |TS - torch| per organ score (absolute; relative to max(1, |score|)):',
+  );
+  for (const r of rows) {
+    const weights = r.setup.sameWeights
+      ? `the weights of model.onnx (${path.basename(r.setup.checkpoint)})`
+      : "seeded random weights of the same architecture; ONNX runs the bundle's model.onnx, so the scores differ by design";
+    const threadsNote = r.torch === null ? '' : `, torch threads ${r.torch.threads}`;
+    console.log(
+      `  ${r.setup.name}: ${weights}${threadsNote}; ${r.diff ? `${r.diff.absolute.toExponential(1)}; ${r.diff.relative.toExponential(1)}` : 'n/a'}`,
+    );
+  }
+  console.log('\ntargets: whole / torch >= 2x, whole / bare ONNX >= 85%');
+}
