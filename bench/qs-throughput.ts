@@ -21,24 +21,26 @@
 //       [--skip-torch] [--skip-large] [--resnet18]
 //
 // Targets (issue 4): whole path >= 2x the torch path and >= 85% of bare ONNX. Measured on the
-// project's 2-core shared CPU, 3 runs each (ranges; "loaded": others' load average 5-8):
+// project's 2-core shared CPU, 3 runs or more each (ranges; "quiet": load average 1-3 from
+// others, "loaded": 5-8):
 //
-//   bundle                    whole / torch (wall; CPU)       whole / bare ONNX (wall; CPU)
-//   qs-phantom resnet18-w24   2.4-2.8x; 2.9-3.6x               43-46%; 58-61%
-//   @64, 900 slices           (loaded: 1.8-2.4x; 2.0-3.0x)     (loaded: 45-60%; 58-60%)
-//   random resnet50@256,      2.7-2.8x; 2.5x                   94-98%; 96-100%
-//   60 slices
+//   bundle                              whole / torch (wall; CPU)   whole / bare ONNX (wall; CPU)
+//   qs-phantom v7, ensemble(resnet18-   2.9-3.3x; 3.7-4.1x          51-54%; 60-67%
+//   w24,resnet18-w16)@64, 900 slices    (quiet)
+//   qs-phantom before v7, resnet18-w24  2.4-2.8x; 2.9-3.6x          43-46%; 58-61%
+//   @64 (--small), 900 slices           (loaded: 1.8-2.4x; 2.0-3.0x) (loaded: 45-60%; 58-60%)
+//   random resnet50@256, 60 slices      2.7-2.8x; 2.5x (quiet)      94-98%; 96-100%
 //
-// So resnet50@256 meets both targets; the small model meets the torch one (not always when the
-// machine is loaded) but not the bare-ONNX one: its network is so small (90 slices cost ONNX
-// Runtime ~26 ms CPU) that decoding the case's CT and 9 masks and preprocessing 90 slices
-// (~15 ms CPU: inflate ~2.5, crops and Pillow resizes ~4, slice boxes ~1, garbage collection
-// ~3, file system ~2) cap the whole path near 26 / (26 + 15) = 63% of bare ONNX per CPU second,
-// and on 2 cores by the clock too, since both sides keep the cores busy. With --small-checkpoint
-// runs/qs-training/qs-phantom.pth (the trained weights, git-ignored) TS and torch agree to
-// 1.2e-7. The worker-thread column was no faster here (one more busy thread than cores). An
-// ensemble(resnet18-w24,resnet18-w16)@64 bundle in models/qs-phantom measured 3.0-3.4x; 3.9-4.1x
-// the torch path and 49-54%; 63-66% of bare ONNX (2 runs, quiet).
+// So resnet50@256 meets both targets; the small models meet the torch one (the single
+// resnet18-w24 not always when the machine is loaded) but not the bare-ONNX one: their networks
+// are so small (90 slices cost ONNX Runtime ~26 ms CPU for resnet18-w24, ~37 ms for the
+// ensemble) that decoding the case's CT and 9 masks and preprocessing 90 slices (~15 ms CPU:
+// inflate ~2.5, crops and Pillow resizes ~4, slice boxes ~1, garbage collection ~3, file system
+// ~2) cap the whole path near 26 / (26 + 15) = 63% (ensemble: 71%) of bare ONNX per CPU second,
+// and on 2 cores by the clock too, as both sides keep the cores busy. With --small-checkpoint
+// runs/qs-training/qs-phantom.pth (the resnet18-w24's trained weights, git-ignored) TS and
+// torch agree to 1.2e-7. The worker-thread column was no faster here (one more busy thread
+// than cores).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
