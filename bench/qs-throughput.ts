@@ -29,7 +29,7 @@
 //   w24,resnet18-w16)@64, 900 slices    (quiet)
 //   qs-phantom before v7, resnet18-w24  2.4-2.8x; 2.9-3.6x          43-46%; 58-61%
 //   @64 (--small), 900 slices           (loaded: 1.8-2.4x; 2.0-3.0x) (loaded: 45-60%; 58-60%)
-//   random resnet50@256, 60 slices      2.7-2.8x; 2.5x (quiet)      94-98%; 96-100%
+//   random resnet50@256, 60 slices      2.6-2.8x; 2.4-2.5x (quiet)  94-98%; 96-100%
 //
 // So resnet50@256 meets both targets; the small models meet the torch one (the single
 // resnet18-w24 not always when the machine is loaded) but not the bare-ONNX one: their networks
@@ -39,8 +39,8 @@
 // ~2) cap the whole path near 26 / (26 + 15) = 63% (ensemble: 71%) of bare ONNX per CPU second,
 // and on 2 cores by the clock too, as both sides keep the cores busy. With --small-checkpoint
 // runs/qs-training/qs-phantom.pth (the resnet18-w24's trained weights, git-ignored) TS and
-// torch agree to 1.2e-7. The worker-thread column was no faster here (one more busy thread
-// than cores).
+// torch agree to 1.2e-7. The worker-thread column was not consistently faster here by the
+// clock (-10..+18%) and always costlier in CPU (one more busy thread than cores).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -10,8 +10,8 @@ import type { QsBundle } from './bundle.js';
 // (conv + BatchNorm fusion; 'basic' was 25-40% slower), sequential execution ('parallel' was
 // slower), ONNX Runtime's default thread count, and worker threads that sleep instead of
 // spinning between ops (spinning lost 10-25% when other processes share the cores). ONNX
-// Runtime in a worker thread (worker: true, so preprocessing overlaps inference) was no faster
-// there by the clock (-10..+15% on the shipped small model, with one more busy thread than
+// Runtime in a worker thread (worker: true, so preprocessing overlaps inference) was not reliably
+// faster there by the clock (-10..+18% on the shipped small model, one more busy thread than
 // cores) and cost 3-12% more CPU, so it is not the default; it may pay where cores are spare.
 export interface QsSessionOptions {
   // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
