@@ -66,11 +66,16 @@ export function planExperiment(
       const skippedJobs: string[] = [];
       const queue: ExperimentQueue = openExperimentQueue(options);
       // Runs a job; undefined when it failed (listed once) or when `needs` names a failed input.
-      const run = async <T>(job: ExperimentJob): Promise<Done<T> | undefined> => {
-        const end = await queue.run<T>(job);
-        if (end.ok) return { dir: end.dir, output: end.output };
-        failedJobs.push({ key: end.key, message: end.message, logPath: end.logPath });
-        return undefined;
+      const run = <T>(job: ExperimentJob): Promise<Done<T> | undefined> => {
+        const done = queue.run<T>(job).then((end) => {
+          if (end.ok) return { dir: end.dir, output: end.output };
+          failedJobs.push({ key: end.key, message: end.message, logPath: end.logPath });
+          return undefined;
+        });
+        // A stopped run rejects every job; one whose dependants never awaited it (they stopped
+        // on another input first) must not become an unhandled rejection: close() reports it.
+        done.catch(() => {});
+        return done;
       };
       const skip = (key: string, because: string): void => {
         skippedJobs.push(`${key} (needs ${because})`);

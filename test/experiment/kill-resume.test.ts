@@ -72,3 +72,31 @@ test('a run SIGKILLed at several points and resumed ends with the same results a
   const jobs = queryRun<{ status: string }>(db, 'select status from jobs');
   assert.ok(jobs.every((j) => j.status === 'done'));
 });
+
+test('Ctrl-C (SIGINT) stops a run with exit 130 and a one-line message, and the rerun completes it', async () => {
+  const { dir, config } = await tinyExperiment('sigint');
+  const out = join(dir, 'runs', 'interrupted');
+  const db = join(out, 'sentinel.db');
+  const args = ['al-run', '--config', config, '--methods', 'entropy,mc-dropout,random'];
+  args.push('--seeds', '2', '--budget', '2', '--out', out);
+  const child = spawn(process.execPath, [sentinelBin, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // Interrupt while the pool predictions run: several jobs are queued or running, and the
+  // jobs waiting on them have not been submitted yet.
+  while (child.exitCode === null && doneJobs(db) < 1) await sleep(50);
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /error: interrupted by SIGINT: \d+ job\(s\) not finished/);
+  assert.match(stderr, /run the same command again to resume/);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  const resumed = await runSentinel(args);
+  assert.equal(resumed.exitCode, 0, resumed.stderr);
+  const jobs = queryRun<{ status: string }>(db, 'select status from jobs');
+  assert.ok(jobs.every((j) => j.status === 'done'));
+});
