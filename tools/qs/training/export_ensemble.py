@@ -19,28 +19,16 @@ import os
 import sys
 
 import torch
-from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]
 
+from checkpoint import AveragingQualitySentinelNet  # noqa: E402
 from phantom_bundle import one_hot_table, write_phantom_bundle  # noqa: E402
 from small_network import build_small_network, parameter_count  # noqa: E402
 from tool_error import ToolError, run_main  # noqa: E402
 
 TOOL_VERSION = "1"
-
-
-class EnsembleQualitySentinelNet(nn.Module):
-    """Small QS networks run on the same inputs; the output is the mean of theirs."""
-
-    def __init__(self, members):
-        super().__init__()
-        self.members = nn.ModuleList(members)
-
-    def forward(self, image, embedding):
-        outputs = [member(image, embedding) for member in self.members]
-        return torch.stack(outputs, dim=0).mean(dim=0)
 
 
 def parse_args(argv):
@@ -103,7 +91,7 @@ def main(argv=None):
     if args.member_bundle and len(args.member_bundle) != len(members):
         raise ToolError(f"{len(args.member_bundle)} --member-bundle for {len(members)} --member")
     bundles = args.member_bundle or [None] * len(members)
-    model = EnsembleQualitySentinelNet([load_member(b, p, args.embedding_size) for b, p in members]).eval()
+    model = AveragingQualitySentinelNet([load_member(b, p, args.embedding_size) for b, p in members]).eval()
     backbone = "ensemble(" + ",".join(b for b, _ in members) + ")"
     provenance = {
         "source": "trained by the project on synthetic phantoms (tools/qs/training/train.py), "
