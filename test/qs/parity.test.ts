@@ -111,36 +111,42 @@ function compare(
   return { scored, worst };
 }
 
+// Scores the example's TotalSegmentator folder with the bundle in `bundleDir`.
+async function scoreExampleFolder(bundleDir: string): Promise<QsCaseScore> {
+  const bundle = await loadBundle(bundleDir);
+  const session = await openQsSession(bundle);
+  try {
+    const source = await caseFromSegmentations(
+      'example',
+      path.join(example, 'ct.nii.gz'),
+      path.join(example, 'segmentations'),
+    );
+    const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
+    assert.ok(result);
+    return result;
+  } finally {
+    await session.dispose();
+  }
+}
+
 test(
   'TotalSegmentator folder: every organ equals the torch + Pillow reference to 1e-4',
   { skip: torchMissing },
   async (t) => {
-    const bundle = await loadBundle(dir);
-    const session = await openQsSession(bundle);
-    try {
-      const source = await caseFromSegmentations(
-        'example',
-        path.join(example, 'ct.nii.gz'),
-        path.join(example, 'segmentations'),
-      );
-      const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
-      assert.ok(result);
-      const ref = await folderReference();
-      const { scored, worst } = compare(result, ref);
-      t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
-      // 40 masks are non-empty; costal_cartilages and spinal_cord have no official class.
-      assert.equal(scored, 38);
-      for (const organ of ['costal_cartilages', 'spinal_cord']) {
-        assert.match(result.organs.find((o) => o.organ === organ)?.warning ?? '', /no embedding/);
-      }
-      const scores = result.organs.flatMap((o) => (o.score === null ? [] : [o.score]));
-      assert.ok(
-        Math.max(...scores) - Math.min(...scores) > 0.1,
-        'random weights still separate organs',
-      );
-    } finally {
-      await session.dispose();
+    const result = await scoreExampleFolder(dir);
+    const ref = await folderReference();
+    const { scored, worst } = compare(result, ref);
+    t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
+    // 40 masks are non-empty; costal_cartilages and spinal_cord have no official class.
+    assert.equal(scored, 38);
+    for (const organ of ['costal_cartilages', 'spinal_cord']) {
+      assert.match(result.organs.find((o) => o.organ === organ)?.warning ?? '', /no embedding/);
     }
+    const scores = result.organs.flatMap((o) => (o.score === null ? [] : [o.score]));
+    assert.ok(
+      Math.max(...scores) - Math.min(...scores) > 0.1,
+      'random weights still separate organs',
+    );
   },
 );
 
@@ -253,23 +259,11 @@ test(
       '--seed',
       '4',
     ]);
-    const bundle = await loadBundle(small);
-    const session = await openQsSession(bundle);
-    try {
-      const source = await caseFromSegmentations(
-        'example',
-        path.join(example, 'ct.nii.gz'),
-        path.join(example, 'segmentations'),
-      );
-      const [result] = await scoreAllCases(bundle, session, [source], { batchSize: 32 });
-      assert.ok(result);
-      const ref = await reference(['--segmentations', path.join(example, 'segmentations')], small);
-      const { scored, worst } = compare(result, ref);
-      t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
-      // The 9 phantom organs; the other masks have no class in this bundle.
-      assert.equal(scored, 9);
-    } finally {
-      await session.dispose();
-    }
+    const result = await scoreExampleFolder(small);
+    const ref = await reference(['--segmentations', path.join(example, 'segmentations')], small);
+    const { scored, worst } = compare(result, ref);
+    t.diagnostic(`${scored} organs scored, max |TS - reference| = ${worst.toExponential(2)}`);
+    // The 9 phantom organs; the other masks have no class in this bundle.
+    assert.equal(scored, 9);
   },
 );
