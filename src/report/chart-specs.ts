@@ -56,15 +56,7 @@ export function budgetCurveSpec(rows: readonly MethodRow[], kind: ExperimentKind
             ],
           },
         },
-        {
-          mark: { type: 'errorbar', ticks: true },
-          encoding: {
-            x: { field: 'budget', type: 'quantitative' },
-            y: { field: 'lo', type: 'quantitative', title: 'mean over seeds' },
-            y2: { field: 'hi' },
-            color: colorEncoding(methods),
-          },
-        },
+        stdBars({ field: 'budget', type: 'quantitative' }, methods),
       ],
     },
     resolve: { scale: { y: 'independent' } },
@@ -98,20 +90,25 @@ export function methodPointsSpec(rows: readonly MethodRow[]): TopLevelSpec {
             color: colorEncoding(methods),
           },
         },
-        {
-          mark: { type: 'errorbar', ticks: true },
-          encoding: {
-            x,
-            y: { field: 'lo', type: 'quantitative', title: 'mean over seeds' },
-            y2: { field: 'hi' },
-            color: colorEncoding(methods),
-          },
-        },
+        stdBars(x, methods),
       ],
     },
     resolve: { scale: { y: 'independent' } },
     config: chartConfig,
   } as TopLevelSpec;
+}
+
+// The layer of mean ± std bars (lo..hi) at `x`, coloured by method.
+function stdBars(x: Record<string, unknown>, methods: string[]) {
+  return {
+    mark: { type: 'errorbar', ticks: true },
+    encoding: {
+      x,
+      y: { field: 'lo', type: 'quantitative', title: 'mean over seeds' },
+      y2: { field: 'hi' },
+      color: colorEncoding(methods),
+    },
+  } as const;
 }
 
 function pointsOf(row: MethodRow): PlotPoint[] {
