@@ -29,14 +29,16 @@ export function canInflateDirectly(): boolean {
   return ok;
 }
 
-// A .nii.gz inflated with Node's native zlib directly into the caller's arrays, while the next
-// compressed chunk is read from disk (double-buffered). Handles multi-member gzip.
+// A .nii.gz inflated with Node's native zlib directly into the caller's arrays: from the whole
+// compressed file already in memory (small files), or from a file handle, the next compressed
+// chunk read from disk while one is inflated (double-buffered). Handles multi-member gzip.
 export class GunzipSource implements ByteSource {
   position = 0;
   private readonly gz: DirectGunzip;
-  private readonly buffers = [Buffer.allocUnsafe(INPUT_CHUNK), Buffer.allocUnsafe(INPUT_CHUNK)];
+  private readonly handle: FileHandle | undefined;
+  private readonly buffers: Uint8Array[] = [];
   private current = 0;
-  private input: Buffer;
+  private input: Uint8Array;
   private inOff = 0;
   private inAvail = 0;
   private eof = false;
@@ -44,11 +46,19 @@ export class GunzipSource implements ByteSource {
   private filePosition = 0;
   private nextRead: Promise<number> | undefined;
 
-  constructor(private readonly handle: FileHandle) {
+  constructor(from: FileHandle | Uint8Array) {
     this.gz = createGunzip() as DirectGunzip;
     this.gz.on('error', () => {}); // errors are read from gz.errored after each step
-    this.input = this.buffers[0]!;
-    this.nextRead = this.readInto(0);
+    if (from instanceof Uint8Array) {
+      this.input = from;
+      this.inAvail = from.length;
+      this.eof = true;
+    } else {
+      this.handle = from;
+      this.buffers.push(Buffer.allocUnsafe(INPUT_CHUNK), Buffer.allocUnsafe(INPUT_CHUNK));
+      this.input = this.buffers[0]!;
+      this.nextRead = this.readInto(0);
+    }
   }
 
   async fill(target: Uint8Array, offset = 0): Promise<number> {
@@ -90,7 +100,7 @@ export class GunzipSource implements ByteSource {
   close(): void {
     this.gz.close();
     void this.nextRead?.catch(() => {});
-    void this.handle.close().catch(() => {});
+    void this.handle?.close().catch(() => {});
   }
 
   private async nextInput(): Promise<void> {
@@ -108,7 +118,7 @@ export class GunzipSource implements ByteSource {
   }
 
   private async readInto(index: number): Promise<number> {
-    const { bytesRead } = await this.handle.read(
+    const { bytesRead } = await this.handle!.read(
       this.buffers[index]!,
       0,
       INPUT_CHUNK,

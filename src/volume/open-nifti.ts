@@ -1,17 +1,23 @@
-import { createReadStream } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type Stats, createReadStream, readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isUserError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
 import type { ByteSource } from './byte-source.js';
 import { GunzipSource, canInflateDirectly } from './gunzip-source.js';
+import { MemorySource } from './memory-source.js';
 import { type NiftiHeader, parseNiftiHeader } from './nifti-header.js';
 import { PlainFileSource } from './plain-file-source.js';
 import { volumeError } from './volume-error.js';
 
 const CHUNK = 1 << 20;
 const DIRECT = canInflateDirectly();
+// Files up to this size are read whole, synchronously, and decoded from memory: QS reads
+// per-organ masks of a few kB by the hundred, and for them the thread-pool round trips and
+// 256 kB buffers of chunked reading cost more than reading and inflating (2.5 -> 2.2 ms for 9
+// masks of 370k voxels). Larger files are streamed in chunks, so memory stays bounded.
+export const WHOLE_FILE_BYTES = 4 << 20;
 
 // A NIfTI file opened for one forward pass: its parsed header, and a reader positioned at
 // the first voxel byte (gunzipping on the fly for .nii.gz).
@@ -21,11 +27,14 @@ export interface OpenedNifti {
 }
 
 // Opens path, checks it is a readable NIfTI file, parses its header and seeks to the voxels.
-export async function openNifti(path: string): Promise<OpenedNifti> {
-  const size = await checkFile(path);
-  const handle = await guardRead(path, false, () => open(path, 'r'));
-  const compressed = await startsWithGzipMagic(path, handle);
-  const reader = openSource(path, handle, size, compressed);
+// Files up to wholeFileBytes are read whole (0: every file is streamed).
+export async function openNifti(
+  path: string,
+  wholeFileBytes = WHOLE_FILE_BYTES,
+): Promise<OpenedNifti> {
+  const size = checkFile(path);
+  const { reader, compressed } =
+    size <= wholeFileBytes && DIRECT ? await readWhole(path) : await openStream(path, size);
   try {
     const header = await guardRead(path, compressed, () => readHeader(path, reader, compressed));
     if (!compressed && header.voxOffset > size) {
@@ -94,10 +103,10 @@ function readFailure(path: string, compressed: boolean, error: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
-async function checkFile(path: string): Promise<number> {
-  let info: Awaited<ReturnType<typeof stat>>;
+function checkFile(path: string): number {
+  let info: Stats;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw volumeError(path, 'no such file', 'check the path', error);
@@ -122,28 +131,36 @@ async function checkFile(path: string): Promise<number> {
   return info.size;
 }
 
-async function startsWithGzipMagic(path: string, handle: FileHandle): Promise<boolean> {
-  const probe = Buffer.alloc(2);
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+// A small file: read whole, decoded from memory (gzip only where GunzipSource can inflate).
+async function readWhole(path: string): Promise<{ reader: ByteSource; compressed: boolean }> {
+  const bytes = await guardRead(path, false, async () => readFileSync(path));
+  const compressed = isGzip(bytes);
+  return { reader: compressed ? new GunzipSource(bytes) : new MemorySource(bytes), compressed };
+}
+
+// A large file: read in chunks as its bytes are asked for (gunzipped on the fly).
+async function openStream(
+  path: string,
+  size: number,
+): Promise<{ reader: ByteSource; compressed: boolean }> {
+  const handle = await guardRead(path, false, () => open(path, 'r'));
+  let compressed: boolean;
   try {
-    const { bytesRead } = await guardRead(path, false, () => handle.read(probe, 0, 2, 0));
-    return bytesRead === 2 && probe[0] === 0x1f && probe[1] === 0x8b;
+    const probe = Buffer.alloc(2);
+    await guardRead(path, false, () => handle.read(probe, 0, 2, 0));
+    compressed = isGzip(probe);
   } catch (error) {
     await handle.close();
     throw error;
   }
-}
-
-// Plain files are read straight into the caller's arrays; gzip is inflated straight into
-// them too where Node allows (GunzipSource), else through a zlib stream.
-function openSource(
-  path: string,
-  handle: FileHandle,
-  size: number,
-  compressed: boolean,
-): ByteSource {
-  if (!compressed) return new PlainFileSource(handle, size);
-  if (DIRECT) return new GunzipSource(handle);
+  if (!compressed) return { reader: new PlainFileSource(handle, size), compressed };
+  if (DIRECT) return { reader: new GunzipSource(handle), compressed };
   void handle.close();
   const file = createReadStream(path, { highWaterMark: CHUNK });
-  return new ByteReader(pipeline(file, createGunzip({ chunkSize: CHUNK }), () => {}));
+  const reader = new ByteReader(pipeline(file, createGunzip({ chunkSize: CHUNK }), () => {}));
+  return { reader, compressed };
 }

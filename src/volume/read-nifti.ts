@@ -10,11 +10,13 @@ export type { NiftiHeader } from './nifti-header.js';
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
 
 // Options for reading voxels: the most bytes one read may allocate (default 4 GiB, or
-// SENTINEL_MAX_VOXEL_BYTES), checked against the header before anything is allocated; and
-// memory to read the stored voxels into.
+// SENTINEL_MAX_VOXEL_BYTES), checked against the header before anything is allocated; memory
+// to read the stored voxels into; and the file size up to which a file is read whole rather
+// than streamed in chunks (default WHOLE_FILE_BYTES, 4 MiB; 0 streams every file).
 export interface ReadNiftiOptions {
   maxBytes?: number;
   reuse?: VoxelBuffer;
+  wholeFileBytes?: number;
 }
 
 // Memory shared by reads of volumes used one after the other: each read puts its stored voxels
@@ -34,7 +36,7 @@ export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
 // Reads a whole NIfTI-1/2 .nii or .nii.gz volume, scaled, in the file's voxel order.
 export async function readNifti(path: string, options: ReadNiftiOptions = {}): Promise<Volume> {
   const limit = maxVoxelBytes(options.maxBytes);
-  const { header, reader } = await openNifti(path);
+  const { header, reader } = await openNifti(path, options.wholeFileBytes);
   try {
     const dt = DATATYPES[header.datatype];
     const voxels = header.dims.reduce((a, b) => a * b, 1);

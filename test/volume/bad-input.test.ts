@@ -175,12 +175,18 @@ const cases: { name: string; bytes: () => Buffer; message: RegExp; read?: typeof
   },
 ];
 
+// Each file both read whole (small files, the default) and streamed in chunks (large files).
 for (const c of cases) {
-  test(`bad input ${c.name}: ${c.message.source}`, async () => {
-    const path = join(dir, c.name);
-    await writeFile(path, c.bytes());
-    await assertUserError(() => readNifti(path), path, c.message);
-  });
+  for (const [mode, wholeFileBytes] of [
+    ['read whole', undefined],
+    ['streamed', 0],
+  ] as const) {
+    test(`bad input ${c.name} (${mode}): ${c.message.source}`, async () => {
+      const path = join(dir, c.name);
+      await writeFile(path, c.bytes());
+      await assertUserError(() => readNifti(path, { wholeFileBytes }), path, c.message);
+    });
+  }
 }
 
 test('a missing file is "no such file"', async () => {
