@@ -93,7 +93,8 @@ export function planResize(
 // Double accumulators of the vertical pass for kernels of more than 3 taps, grown on demand.
 let accumulators = new Float64Array(0);
 
-// ImagingResampleHorizontal_32bpc (float case): rows [offset, offset + rows) of src.
+// ImagingResampleHorizontal_32bpc (float case): rows [offset, offset + rows) of src, output
+// columns [xFrom, xTo) (the others are left as they are).
 function resampleHorizontal(
   src: Float32Array,
   srcWidth: number,
@@ -102,9 +103,11 @@ function resampleHorizontal(
   outWidth: number,
   c: AxisCoefficients,
   dst: Float32Array,
+  xFrom: number,
+  xTo: number,
 ): void {
   const { ksize, bounds, kk } = c;
-  for (let xx = 0; xx < outWidth; xx++) {
+  for (let xx = xFrom; xx < xTo; xx++) {
     const xmin = bounds[xx * 2] as number;
     const xmax = bounds[xx * 2 + 1] as number;
     const k = xx * ksize;
@@ -132,7 +135,9 @@ function resampleHorizontal(
 }
 
 // ImagingResampleVertical_32bpc (float case); yShift is subtracted from every bound (Pillow
-// shifts the vertical bounds by the first row the horizontal pass kept).
+// shifts the vertical bounds by the first row the horizontal pass kept). Only columns
+// [xFrom, xTo) and output rows whose taps reach src rows [yFrom, yTo) (after the shift) are
+// computed; the rest of dst is 0, which is what Pillow gives when src is 0 outside them.
 function resampleVertical(
   src: Float32Array,
   width: number,
@@ -140,20 +145,31 @@ function resampleVertical(
   c: AxisCoefficients,
   yShift: number,
   dst: Float32Array,
+  xFrom = 0,
+  xTo = width,
+  yFrom = 0,
+  yTo = Number.POSITIVE_INFINITY,
 ): void {
   const { ksize, bounds, kk } = c;
   if (accumulators.length < width) accumulators = new Float64Array(width);
   const acc = accumulators;
   for (let yy = 0; yy < outHeight; yy++) {
     const k = yy * ksize;
+    const ymin = (bounds[yy * 2] as number) - yShift;
     const ymax = bounds[yy * 2 + 1] as number;
-    const p = ((bounds[yy * 2] as number) - yShift) * width;
+    const p = ymin * width;
     const outRow = yy * width;
+    if (ymin >= yTo || ymin + ymax <= yFrom || xFrom >= xTo) {
+      dst.fill(0, outRow, outRow + width);
+      continue;
+    }
+    if (xFrom > 0) dst.fill(0, outRow, outRow + xFrom);
+    if (xTo < width) dst.fill(0, outRow + xTo, outRow + width);
     if (ymax === 2) {
       const w0 = kk[k] as number;
       const w1 = kk[k + 1] as number;
       const p1 = p + width;
-      for (let xx = 0; xx < width; xx++)
+      for (let xx = xFrom; xx < xTo; xx++)
         dst[outRow + xx] = 0 + (src[p + xx] as number) * w0 + (src[p1 + xx] as number) * w1;
     } else if (ymax === 3) {
       const w0 = kk[k] as number;
@@ -161,32 +177,63 @@ function resampleVertical(
       const w2 = kk[k + 2] as number;
       const p1 = p + width;
       const p2 = p1 + width;
-      for (let xx = 0; xx < width; xx++)
+      for (let xx = xFrom; xx < xTo; xx++)
         dst[outRow + xx] =
           0 +
           (src[p + xx] as number) * w0 +
           (src[p1 + xx] as number) * w1 +
           (src[p2 + xx] as number) * w2;
     } else {
-      acc.fill(0, 0, width);
+      acc.fill(0, xFrom, xTo);
       for (let y = 0, row = p; y < ymax; y++, row += width) {
         const w = kk[k + y] as number;
-        for (let xx = 0; xx < width; xx++)
+        for (let xx = xFrom; xx < xTo; xx++)
           acc[xx] = (acc[xx] as number) + (src[row + xx] as number) * w;
       }
-      for (let xx = 0; xx < width; xx++) dst[outRow + xx] = acc[xx] as number;
+      for (let xx = xFrom; xx < xTo; xx++) dst[outRow + xx] = acc[xx] as number;
     }
   }
+}
+
+// The output range [from, to) of an axis whose taps reach source range [lo, hi): contiguous,
+// as Pillow's bounds grow with the output index. Empty (from === to) when none does.
+function reachingOutputs(
+  c: AxisCoefficients,
+  outSize: number,
+  lo: number,
+  hi: number,
+): [number, number] {
+  let from = 0;
+  while (
+    from < outSize &&
+    (c.bounds[from * 2] as number) + (c.bounds[from * 2 + 1] as number) <= lo
+  )
+    from++;
+  let to = outSize;
+  while (to > from && (c.bounds[(to - 1) * 2] as number) >= hi) to--;
+  return [from, to];
+}
+
+// Where a source image may be non-zero: rows [r0, r1), columns [c0, c1). A resize given one
+// skips the taps outside it (all zero), with results identical to the full resize.
+export interface NonZeroRect {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
 }
 
 // Resizes a row-major float32 image (plan.inWidth x plan.inHeight) as Pillow's
 // `Image.fromarray(a, 'F').resize((outWidth, outHeight), Image.BILINEAR)` does. `scratch`
 // may be passed to reuse the intermediate buffer (any length; replaced when too short).
+// `nonZero`, when given, promises that src is 0 outside it (a mask around its bounding box),
+// so that the taps there are skipped.
 export function resizeBilinearF(
   src: Float32Array,
   plan: ResizePlan,
   out: Float32Array = new Float32Array(plan.outWidth * plan.outHeight),
   scratch?: { buffer: Float32Array },
+  nonZero?: NonZeroRect,
 ): Float32Array {
   const { inWidth, inHeight, outWidth, outHeight, horizontal, vertical } = plan;
   if (src.length < inWidth * inHeight)
@@ -199,20 +246,31 @@ export function resizeBilinearF(
     out.set(src.subarray(0, inWidth * inHeight));
     return out;
   }
+  const rows = nonZero ?? { r0: 0, r1: inHeight, c0: 0, c1: inWidth };
   if (!needHorizontal) {
-    resampleVertical(src, inWidth, outHeight, vertical, 0, out);
+    resampleVertical(src, inWidth, outHeight, vertical, 0, out, 0, inWidth, rows.r0, rows.r1);
     return out;
   }
-  // The rows the vertical pass will read.
+  // The rows the vertical pass will read, and the output columns the non-zero ones reach.
   const yFirst = vertical.bounds[0] as number;
   const yLast =
     (vertical.bounds[outHeight * 2 - 2] as number) + (vertical.bounds[outHeight * 2 - 1] as number);
-  const rows = yLast - yFirst;
+  const [xFrom, xTo] = reachingOutputs(horizontal, outWidth, rows.c0, rows.c1);
   if (!needVertical) {
-    resampleHorizontal(src, inWidth, yFirst, rows, outWidth, horizontal, out);
+    resampleHorizontal(
+      src,
+      inWidth,
+      yFirst,
+      yLast - yFirst,
+      outWidth,
+      horizontal,
+      out,
+      0,
+      outWidth,
+    );
     return out;
   }
-  const need = outWidth * rows;
+  const need = outWidth * (yLast - yFirst);
   let temp: Float32Array;
   if (scratch) {
     if (scratch.buffer.length < need) scratch.buffer = new Float32Array(need);
@@ -220,7 +278,33 @@ export function resizeBilinearF(
   } else {
     temp = new Float32Array(need);
   }
-  resampleHorizontal(src, inWidth, yFirst, rows, outWidth, horizontal, temp);
-  resampleVertical(temp, outWidth, outHeight, vertical, yFirst, out);
+  // The horizontal pass over the rows that may be non-zero; the rows around them are 0.
+  const r0 = Math.min(Math.max(rows.r0, yFirst), yLast);
+  const r1 = Math.max(Math.min(rows.r1, yLast), r0);
+  temp.fill(0, 0, (r0 - yFirst) * outWidth);
+  temp.fill(0, (r1 - yFirst) * outWidth, need);
+  resampleHorizontal(
+    src,
+    inWidth,
+    r0,
+    r1 - r0,
+    outWidth,
+    horizontal,
+    temp.subarray((r0 - yFirst) * outWidth),
+    xFrom,
+    xTo,
+  );
+  resampleVertical(
+    temp,
+    outWidth,
+    outHeight,
+    vertical,
+    yFirst,
+    out,
+    xFrom,
+    xTo,
+    r0 - yFirst,
+    r1 - yFirst,
+  );
   return out;
 }

@@ -122,19 +122,31 @@ export function writeSliceInput(
   resizeBilinearF(pixels, plan, resized, workspace.scratch);
   normaliseInto(resized, params.ctMean, params.ctStd, dst, offset);
 
-  // Mask: the binary crop as float 0/1.
+  // Mask: the binary crop as float 0/1, non-zero only inside the slice's box (clamped to the
+  // crop), so only the box is read and the resize skips the zeros around it.
+  const inside = {
+    r0: Math.max(box.rmin - crop.r0, 0),
+    r1: Math.min(box.rmax + 1 - crop.r0, height),
+    c0: Math.max(box.cmin - crop.c0, 0),
+    c1: Math.min(box.cmax + 1 - crop.c0, width),
+  };
   const label = mask.label;
   const data = mask.data;
-  for (let r = 0; r < height; r++) {
+  pixels.fill(0, 0, inside.r0 * width);
+  pixels.fill(0, inside.r1 * width, height * width);
+  for (let r = inside.r0; r < inside.r1; r++) {
     const src = base + (crop.r0 + r) * nx + crop.c0;
     const row = r * width;
+    pixels.fill(0, row, row + inside.c0);
+    pixels.fill(0, row + inside.c1, row + width);
     if (label === undefined) {
-      for (let c = 0; c < width; c++) pixels[row + c] = (data[src + c] as number) > 0 ? 1 : 0;
+      for (let c = inside.c0; c < inside.c1; c++)
+        pixels[row + c] = (data[src + c] as number) > 0 ? 1 : 0;
     } else {
-      for (let c = 0; c < width; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
+      for (let c = inside.c0; c < inside.c1; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
     }
   }
-  resizeBilinearF(pixels, plan, resized, workspace.scratch);
+  resizeBilinearF(pixels, plan, resized, workspace.scratch, inside);
   normaliseInto(resized, params.maskMean, params.maskStd, dst, offset + size * size);
   return crop;
 }
