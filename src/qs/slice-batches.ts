@@ -1,7 +1,7 @@
 import type { Volume } from '../volume/types.js';
 import type { QsBundle } from './bundle.js';
 import { type OrganMask, SliceWorkspace, writeSliceInput } from './preprocess.js';
-import { type SliceBox, findSliceBoxes, selectSlices } from './slice-boxes.js';
+import { type SliceBox, findMaskSlices, selectSlices, sliceBox } from './slice-boxes.js';
 
 // Turns cases (a CT + its organ masks) into batches of preprocessed slices, across organ and
 // case boundaries, holding one case's volumes at a time. Each batch slot records the organ it
@@ -127,8 +127,7 @@ export async function* buildSliceBatches(
       if (mask.data.length < image.data.length) {
         throw new RangeError(`QS: the mask of ${organ.name} (${caseId}) is smaller than its image`);
       }
-      const boxes = organ.boxes ?? findSliceBoxes(mask.data, image.dims, mask.label);
-      const picked = selectSlices(boxes, bundle.params.slicesPerOrgan);
+      const picked = pickSlices(organ, mask, image.dims, bundle.params.slicesPerOrgan);
       if (picked.length === 0) {
         organTally.warning = `no mask voxels for organ "${organ.name}" in case ${caseId}`;
         organTally.reason = 'empty-mask';
@@ -161,4 +160,18 @@ export async function* buildSliceBatches(
     yield { kind: 'case', tally };
   }
   if (current.count > 0) yield { kind: 'batch', batch: current };
+}
+
+// The organ's picked slices with their boxes: from its known boxes, or the mask's slices picked
+// first and only those boxed.
+function pickSlices(
+  organ: QsOrganSource,
+  mask: OrganMask,
+  dims: readonly number[],
+  count: number,
+): SliceBox[] {
+  if (organ.boxes !== undefined) return selectSlices(organ.boxes, count);
+  return selectSlices(findMaskSlices(mask.data, dims, mask.label), count).map(
+    (k) => sliceBox(mask.data, dims, k, mask.label) as SliceBox,
+  );
 }

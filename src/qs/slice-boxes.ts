@@ -34,42 +34,78 @@ export function findSliceBoxes(
   dims: readonly number[],
   label?: number,
 ): SliceBox[] {
-  const [nx, ny, nz] = sliceShape(dims);
-  if (label === undefined && data instanceof Uint8Array) return findByteMaskBoxes(data, nx, ny, nz);
-  const boxes: SliceBox[] = [];
-  const plane = nx * ny;
-  for (let k = 0; k < nz; k++) {
-    let rmin = ny;
-    let rmax = -1;
-    let cmin = nx;
-    let cmax = -1;
-    for (let r = 0; r < ny; r++) {
-      const row = k * plane + r * nx;
-      let first = -1;
-      let last = -1;
-      for (let c = 0; c < nx; c++) {
-        const v = data[row + c] as number;
-        if (label === undefined ? v > 0 : v === label) {
-          if (first < 0) first = c;
-          last = c;
-        }
-      }
-      if (first >= 0) {
-        if (rmin > r) rmin = r;
-        rmax = r;
-        if (cmin > first) cmin = first;
-        if (cmax < last) cmax = last;
-      }
-    }
-    if (rmax >= 0) boxes.push({ k, rmin, rmax, cmin, cmax });
-  }
-  return boxes;
+  return findMaskSlices(data, dims, label).map((k) => sliceBox(data, dims, k, label) as SliceBox);
 }
 
-// findSliceBoxes for a uint8 per-organ mask (voxel != 0). Masks are mostly zeros, so bytes are
+// The slices k, ascending, where a voxel passes (as findSliceBoxes): each slice is scanned only
+// up to its first passing voxel, a zero slice of a uint8 mask compared natively, so that the
+// boxes can be found for the picked slices only (sliceBox).
+export function findMaskSlices(
+  data: VoxelArray,
+  dims: readonly number[],
+  label?: number,
+): number[] {
+  const [nx, ny, nz] = sliceShape(dims);
+  const plane = nx * ny;
+  const slices: number[] = [];
+  if (label === undefined && data instanceof Uint8Array) {
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.length);
+    const zeros = Buffer.alloc(plane);
+    for (let k = 0; k < nz; k++)
+      if (bytes.compare(zeros, 0, plane, k * plane, (k + 1) * plane) !== 0) slices.push(k);
+    return slices;
+  }
+  for (let k = 0; k < nz; k++) {
+    const end = (k + 1) * plane;
+    for (let i = k * plane; i < end; i++) {
+      const v = data[i] as number;
+      if (label === undefined ? v > 0 : v === label) {
+        slices.push(k);
+        break;
+      }
+    }
+  }
+  return slices;
+}
+
+// The bounding box of the voxels that pass on slice k (as findSliceBoxes), undefined if none.
+export function sliceBox(
+  data: VoxelArray,
+  dims: readonly number[],
+  k: number,
+  label?: number,
+): SliceBox | undefined {
+  const [nx, ny] = sliceShape(dims);
+  if (label === undefined && data instanceof Uint8Array) return byteMaskBox(data, nx, ny, k);
+  const plane = nx * ny;
+  let rmin = ny;
+  let rmax = -1;
+  let cmin = nx;
+  let cmax = -1;
+  for (let r = 0; r < ny; r++) {
+    const row = k * plane + r * nx;
+    let first = -1;
+    let last = -1;
+    for (let c = 0; c < nx; c++) {
+      const v = data[row + c] as number;
+      if (label === undefined ? v > 0 : v === label) {
+        if (first < 0) first = c;
+        last = c;
+      }
+    }
+    if (first >= 0) {
+      if (rmin > r) rmin = r;
+      rmax = r;
+      if (cmin > first) cmin = first;
+      if (cmax < last) cmax = last;
+    }
+  }
+  return rmax >= 0 ? { k, rmin, rmax, cmin, cmax } : undefined;
+}
+
+// sliceBox for a uint8 per-organ mask (voxel != 0). Masks are mostly zeros, so bytes are
 // skipped a 32-bit word at a time where aligned; a voxel's row follows its offset, which grows.
-function findByteMaskBoxes(bytes: Uint8Array, nx: number, ny: number, nz: number): SliceBox[] {
-  const boxes: SliceBox[] = [];
+function byteMaskBox(bytes: Uint8Array, nx: number, ny: number, k: number): SliceBox | undefined {
   const plane = nx * ny;
   // Word w of `words` holds bytes[4w - shift .. 4w - shift + 3].
   const shift = bytes.byteOffset & 3;
@@ -78,36 +114,33 @@ function findByteMaskBoxes(bytes: Uint8Array, nx: number, ny: number, nz: number
     bytes.byteOffset - shift,
     Math.floor((bytes.length + shift) / 4),
   );
-  for (let k = 0; k < nz; k++) {
-    const end = (k + 1) * plane;
-    let rmin = ny;
-    let rmax = -1;
-    let cmin = nx;
-    let cmax = -1;
-    let row = 0;
-    let rowStart = k * plane;
-    let i = rowStart;
-    while (i < end) {
-      if (((i + shift) & 3) === 0 && i + 4 <= end && words[(i + shift) >> 2] === 0) {
-        i += 4;
-        continue;
-      }
-      if (bytes[i] !== 0) {
-        while (i - rowStart >= nx) {
-          row++;
-          rowStart += nx;
-        }
-        const c = i - rowStart;
-        if (rmax < 0) rmin = row;
-        rmax = row;
-        if (cmin > c) cmin = c;
-        if (cmax < c) cmax = c;
-      }
-      i++;
+  const end = (k + 1) * plane;
+  let rmin = ny;
+  let rmax = -1;
+  let cmin = nx;
+  let cmax = -1;
+  let row = 0;
+  let rowStart = k * plane;
+  let i = rowStart;
+  while (i < end) {
+    if (((i + shift) & 3) === 0 && i + 4 <= end && words[(i + shift) >> 2] === 0) {
+      i += 4;
+      continue;
     }
-    if (rmax >= 0) boxes.push({ k, rmin, rmax, cmin, cmax });
+    if (bytes[i] !== 0) {
+      while (i - rowStart >= nx) {
+        row++;
+        rowStart += nx;
+      }
+      const c = i - rowStart;
+      if (rmax < 0) rmin = row;
+      rmax = row;
+      if (cmin > c) cmin = c;
+      if (cmax < c) cmax = c;
+    }
+    i++;
   }
-  return boxes;
+  return rmax >= 0 ? { k, rmin, rmax, cmin, cmax } : undefined;
 }
 
 // The bounding boxes of every non-zero label of a label map in one pass: label -> boxes
