@@ -197,7 +197,7 @@ function resampleVertical(
 
 // The output range [from, to) of an axis whose taps reach source range [lo, hi): contiguous,
 // as Pillow's bounds grow with the output index. Empty (from === to) when none does.
-function reachingOutputs(
+export function reachingOutputs(
   c: AxisCoefficients,
   outSize: number,
   lo: number,

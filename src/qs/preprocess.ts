@@ -1,6 +1,13 @@
 import type { VoxelArray } from '../volume/types.js';
-import { type ResizePlan, planResize, resizeBilinearF } from './pillow-resize.js';
+import {
+  type NonZeroRect,
+  type ResizePlan,
+  planResize,
+  reachingOutputs,
+  resizeBilinearF,
+} from './pillow-resize.js';
 import { type CropBounds, type SliceBox, cropBounds } from './slice-boxes.js';
+import { SliceKernels, type SliceRegions } from './slice-kernels.js';
 
 // The official QS network input of one slice (QS-INFERENCE.md, steps 3-5): crop, HU window,
 // Pillow BILINEAR resize to S x S, normalisation. Parameters come from the bundle manifest.
@@ -35,13 +42,12 @@ export interface OrganMask {
   label?: number;
 }
 
-// Reusable buffers and resize plans, one per preprocessing loop (not shared across threads).
+// Resize plans, the int16 window table and the WebAssembly kernels with their memory, one per
+// preprocessing loop (not shared across threads).
 export class SliceWorkspace {
   private readonly plans = new Map<number, ResizePlan>();
-  private crop = new Float32Array(0);
-  private resized = new Float32Array(0);
   private window: { lo: number; hi: number; table: Float32Array } | undefined;
-  readonly scratch = { buffer: new Float32Array(0) };
+  readonly kernels = new SliceKernels();
 
   // The windowed CT value of every int16 voxel value (index v + 32768), for the HU window
   // [lo, hi]: the per-voxel formula evaluated once per value, so int16 CTs look it up.
@@ -65,22 +71,11 @@ export class SliceWorkspace {
     }
     return plan;
   }
-
-  // A crop buffer of at least n floats.
-  cropBuffer(n: number): Float32Array {
-    if (this.crop.length < n) this.crop = new Float32Array(n);
-    return this.crop;
-  }
-
-  // A resize output buffer of at least n floats.
-  resizedBuffer(n: number): Float32Array {
-    if (this.resized.length < n) this.resized = new Float32Array(n);
-    return this.resized;
-  }
 }
 
 // Writes the 2 x S x S network input of one slice (CT channel, then mask channel) into `dst`
-// at `offset`, and returns the crop used.
+// at `offset`, and returns the crop used. The crops are made in the kernels' memory, where
+// they are resized and normalised.
 export function writeSliceInput(
   ct: VoxelArray,
   mask: OrganMask,
@@ -98,29 +93,27 @@ export function writeSliceInput(
   const width = crop.c1 - crop.c0;
   const height = crop.r1 - crop.r0;
   const plan = workspace.plan(width, height, size);
-  const pixels = workspace.cropBuffer(width * height).subarray(0, width * height);
-  const resized = workspace.resizedBuffer(size * size).subarray(0, size * size);
+  const kernels = workspace.kernels;
+  const at = kernels.slice(nx, width, height, size);
   const base = box.k * nx * ny;
   const [lo, hi] = params.huWindow;
 
   // CT: as float32, clipped to the window, mapped to [0, 1] in float32 arithmetic.
   if (ct instanceof Int16Array) {
-    const table = workspace.int16Window(lo, hi);
-    for (let r = 0; r < height; r++) {
-      const src = base + (crop.r0 + r) * nx + crop.c0;
-      const row = r * width;
-      for (let c = 0; c < width; c++)
-        pixels[row + c] = table[(ct[src + c] as number) + 32768] as number;
-    }
+    kernels.useTable(lo, hi, workspace.int16Window(lo, hi));
+    const band = base + crop.r0 * nx;
+    kernels.i16.set(ct.subarray(band, band + height * nx), at.band / 2);
+    kernels.cropWindowInt16(at.band, nx, crop.c0, width, height, at.pixels);
   } else {
+    const pixels = kernels.f32;
     for (let r = 0; r < height; r++) {
       const src = base + (crop.r0 + r) * nx + crop.c0;
-      const row = r * width;
+      const row = at.pixels / 4 + r * width;
       for (let c = 0; c < width; c++) pixels[row + c] = windowValue(ct[src + c] as number, lo, hi);
     }
   }
-  resizeBilinearF(pixels, plan, resized, workspace.scratch);
-  normaliseInto(resized, params.ctMean, params.ctStd, dst, offset);
+  const all = { r0: 0, r1: height, c0: 0, c1: width };
+  resizeNormalise(kernels, plan, at, all, params.ctMean, params.ctStd, dst, offset);
 
   // Mask: the binary crop as float 0/1, non-zero only inside the slice's box (clamped to the
   // crop), so only the box is read and the resize skips the zeros around it.
@@ -132,11 +125,13 @@ export function writeSliceInput(
   };
   const label = mask.label;
   const data = mask.data;
-  pixels.fill(0, 0, inside.r0 * width);
-  pixels.fill(0, inside.r1 * width, height * width);
+  const pixels = kernels.f32;
+  const p0 = at.pixels / 4;
+  pixels.fill(0, p0, p0 + inside.r0 * width);
+  pixels.fill(0, p0 + inside.r1 * width, p0 + height * width);
   for (let r = inside.r0; r < inside.r1; r++) {
     const src = base + (crop.r0 + r) * nx + crop.c0;
-    const row = r * width;
+    const row = p0 + r * width;
     pixels.fill(0, row, row + inside.c0);
     pixels.fill(0, row + inside.c1, row + width);
     if (label === undefined) {
@@ -146,9 +141,49 @@ export function writeSliceInput(
       for (let c = inside.c0; c < inside.c1; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
     }
   }
-  resizeBilinearF(pixels, plan, resized, workspace.scratch, inside);
-  normaliseInto(resized, params.maskMean, params.maskStd, dst, offset + size * size);
+  resizeNormalise(
+    kernels,
+    plan,
+    at,
+    inside,
+    params.maskMean,
+    params.maskStd,
+    dst,
+    offset + size * size,
+  );
   return crop;
+}
+
+// Resizes the crop at at.pixels (zero outside `nonZero`) to S x S, normalises it and copies it
+// to dst at offset. The common two-pass resize runs in WebAssembly; a crop already S wide or
+// high takes the TypeScript resize on the same memory.
+function resizeNormalise(
+  kernels: SliceKernels,
+  plan: ResizePlan,
+  at: SliceRegions,
+  nonZero: NonZeroRect,
+  mean: number,
+  std: number,
+  dst: Float32Array,
+  offset: number,
+): void {
+  const n = plan.outWidth * plan.outHeight;
+  if (plan.inWidth !== plan.outWidth && plan.inHeight !== plan.outHeight) {
+    const [xFrom, xTo] = reachingOutputs(plan.horizontal, plan.outWidth, nonZero.c0, nonZero.c1);
+    kernels.resizeTwoPass(plan, at.pixels, at.temp, at.resized, nonZero, xFrom, xTo);
+  } else {
+    const f32 = kernels.f32;
+    const src = f32.subarray(at.pixels / 4, at.pixels / 4 + plan.inWidth * plan.inHeight);
+    resizeBilinearF(
+      src,
+      plan,
+      f32.subarray(at.resized / 4, at.resized / 4 + n),
+      undefined,
+      nonZero,
+    );
+  }
+  kernels.normalise(at.resized, n, mean, std);
+  dst.set(kernels.f32.subarray(at.resized / 4, at.resized / 4 + n), offset);
 }
 
 // A CT value as float32, clipped to the window [lo, hi] and mapped to [0, 1] in float32
@@ -158,17 +193,4 @@ function windowValue(value: number, lo: number, hi: number): number {
   if (v < lo) v = lo;
   else if (v > hi) v = hi;
   return Math.fround(v - lo) / (hi - lo);
-}
-
-// dst[offset + i] = (src[i] - mean) / std, in float32 as the reference computes it.
-function normaliseInto(
-  src: Float32Array,
-  mean: number,
-  std: number,
-  dst: Float32Array,
-  offset: number,
-): void {
-  const m = Math.fround(mean);
-  const s = Math.fround(std);
-  for (let i = 0; i < src.length; i++) dst[offset + i] = Math.fround((src[i] as number) - m) / s;
 }
