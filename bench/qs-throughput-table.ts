@@ -20,14 +20,16 @@ export interface Setup {
   sameWeights: boolean;
 }
 
-// The measurements of one bundle.
+// The measurements of one bundle: each side on one thread (one session of ONNX Runtime's
+// default threads) and on `workers` threads (one single-threaded session each).
 export interface Row {
   setup: Setup;
   slices: number;
+  workers: number;
   whole: Timing;
-  // The whole path with ONNX Runtime in a worker thread.
-  wholeWorker: Timing;
+  wholeWorkers: Timing;
   bare: Timing;
+  barePool: Timing;
   torch: { timing: Timing; threads: number } | null;
   // Max |TS - torch| per organ score: absolute, and relative to max(1, |torch score|).
   diff: { absolute: number; relative: number } | null;
@@ -38,19 +40,21 @@ export function printRows(rows: Row[]): void {
   for (const unit of ['wall', 'cpu'] as const) {
     console.log(`\nslices per ${unit === 'wall' ? 'wall' : 'CPU'} second:\n`);
     console.log(
-      '| bundle | slices | whole TS path | whole, ONNX in a worker thread | bare ONNX | torch reference | whole / torch | whole / bare ONNX |',
+      '| bundle | slices | whole, 1 thread | whole, W workers | bare ONNX, 1 thread | bare ONNX, W threads | torch reference | whole / torch | whole / bare ONNX |',
     );
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
-      const whole = r.slices / r.whole[unit];
-      const bare = r.slices / r.bare[unit];
-      const torch = r.torch === null ? null : r.slices / r.torch.timing[unit];
+      const rate = (t: Timing) => r.slices / t[unit];
+      const whole = Math.max(rate(r.whole), rate(r.wholeWorkers));
+      const bare = Math.max(rate(r.bare), rate(r.barePool));
+      const torch = r.torch === null ? null : rate(r.torch.timing);
       const vsTorch = torch === null ? 'n/a' : `${(whole / torch).toFixed(2)}x`;
       console.log(
-        `| ${r.setup.name} | ${r.slices} | ${f(whole)} | ${f(r.slices / r.wholeWorker[unit])} | ${f(bare)} | ${f(torch)} | ${vsTorch} | ${((100 * whole) / bare).toFixed(0)}% |`,
+        `| ${r.setup.name} | ${r.slices} | ${f(rate(r.whole))} | ${f(rate(r.wholeWorkers))} (W=${r.workers}) | ${f(rate(r.bare))} | ${f(rate(r.barePool))} | ${f(torch)} | ${vsTorch} | ${((100 * whole) / bare).toFixed(0)}% |`,
       );
     }
   }
+  console.log('\n(whole / torch and whole / bare ONNX take the faster way of each side)');
   console.log(
     '\ntorch weights; max |TS - torch| per organ score (absolute; relative to max(1, |score|)):',
   );

@@ -1,55 +1,44 @@
 // bench:qs-throughput: slices/s of the whole TypeScript QS scoring path (NIfTI decode,
-// preprocessing, ONNX inference: scoreCases with the default session, as `sentinel score` runs
-// it; also with ONNX Runtime in a worker thread, overlapping preprocessing) and of the bare ONNX
+// preprocessing, ONNX inference: scoreCaseFiles, as `sentinel score` runs it) and of the bare ONNX
 // model (session.run on the same batches, made beforehand), next to the Python reference path
 // (torch + Pillow: tools/qs/reference_inference.py's loop, timed by bench/qs-reference-path.py)
 // on the same inputs (the CT and masks of ../shared/data/totalsegmentator-example), in one run.
+// Each side runs two ways: on one thread with one session of ONNX Runtime's default threads,
+// and with --workers W threads of one single-threaded session each (the whole path: W case
+// workers; bare: W threads running their share of the batches). The ratios take each side's
+// faster way. The whole path's rate is its steady rate: from runs over R and 2R cases,
+// (slices(2R) - slices(R)) / (time(2R) - time(R)), so that opening the sessions and starting the
+// workers (~0.03 s on one thread, ~0.2 s for 2 workers) counts no more than it does for bare
+// ONNX, whose sessions are opened beforehand.
 // Bundles: the shipped small model (models/qs-phantom: its backbone, its 9 organs, the case
 // read --small-repeat times) and a random-weight resnet50@256 made with the real exporter
-// (test/fixtures/qs/make_random_bundle.py, --large-organs organs); --resnet18 adds a random
-// resnet18@128 (all organs). The torch side of the shipped model runs seeded random weights of
-// its architecture (tools/qs/make_random_checkpoint.py; the trained checkpoint is not in the
-// repository), unless --small-checkpoint gives the state_dict it was exported from: the timing
-// does not depend on the weights, the score comparison does. Both sides get the same thread
-// count (--threads, default: the CPU count for torch, ONNX Runtime's own default). Rates are per
-// wall second and per CPU second (all threads of the process): on a shared machine the wall
-// figures swing with other people's load, the CPU ones less (torch's second thread then burns
-// CPU when a core is free, less when none is).
+// (test/fixtures/qs/make_random_bundle.py, --large-organs organs, the case read twice);
+// --resnet18 adds a random resnet18@128 (all organs, twice). The torch side of the shipped model
+// runs seeded random weights of its architecture (tools/qs/make_random_checkpoint.py; the
+// trained checkpoint is not in the repository), unless --small-checkpoint gives the state_dict it
+// was exported from: the timing does not depend on the weights, the score comparison does. Torch
+// gets --threads threads (default: the CPU count). Rates are per wall second and per CPU second
+// (all threads of the process): on a shared machine the wall figures swing with other people's
+// load, the CPU ones less.
 //
 //   npm run bench:qs-throughput -- [--work DIR] [--small BUNDLE] [--small-checkpoint PTH]
-//       [--small-repeat 10] [--large-organs 6] [--batch 32] [--threads N] [--rounds 3]
-//       [--skip-torch] [--skip-large] [--resnet18]
+//       [--small-repeat 10] [--large-organs 6] [--batch 32] [--workers 2] [--threads N]
+//       [--rounds 3] [--skip-torch] [--skip-large] [--resnet18]
 //
-// Targets (issue 4): whole path >= 2x the torch path and >= 85% of bare ONNX. Measured on the
-// project's 2-core shared CPU, 3 runs or more each (ranges; "quiet": load average 1-3 from
-// others, "loaded": 5-8):
-//
-//   bundle                              whole / torch (wall; CPU)   whole / bare ONNX (wall; CPU)
-//   qs-phantom v7, ensemble(resnet18-   2.9-3.3x; 3.7-4.1x          51-54%; 60-67%
-//   w24,resnet18-w16)@64, 900 slices    (quiet)
-//   qs-phantom before v7, resnet18-w24  2.4-2.8x; 2.9-3.6x          43-46%; 58-61%
-//   @64 (--small), 900 slices           (loaded: 1.8-2.4x; 2.0-3.0x) (loaded: 45-60%; 58-60%)
-//   random resnet50@256, 60 slices      2.6-2.8x; 2.4-2.5x (quiet)  94-98%; 96-100%
-//
-// So resnet50@256 meets both targets; the small models meet the torch one (the single
-// resnet18-w24 not always when the machine is loaded) but not the bare-ONNX one: their networks
-// are so small (90 slices cost ONNX Runtime ~26 ms CPU for resnet18-w24, ~37 ms for the
-// ensemble) that decoding the case's CT and 9 masks and preprocessing 90 slices (~15 ms CPU:
-// inflate ~2.5, crops and Pillow resizes ~4, slice boxes ~1, garbage collection ~3, file system
-// ~2) cap the whole path near 26 / (26 + 15) = 63% (ensemble: 71%) of bare ONNX per CPU second,
-// and on 2 cores by the clock too, as both sides keep the cores busy. With --small-checkpoint
-// runs/qs-training/qs-phantom.pth (the resnet18-w24's trained weights, git-ignored) TS and
-// torch agree to 1.2e-7. The worker-thread column was not consistently faster here by the
-// clock (-10..+18%) and always costlier in CPU (one more busy thread than cores).
+// Targets (issue 4): whole path >= 2x the torch path and >= 85% of bare ONNX. Figures and what
+// limits the small model: docs/qs-throughput.md.
 
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { type QsBundle, loadBundle } from '../src/qs/bundle.js';
-import { caseFromSegmentations } from '../src/qs/case-sources.js';
-import { scoreAllCases } from '../src/qs/score-cases.js';
+import { type QsCaseFiles, openCaseFiles } from '../src/qs/case-sources.js';
+import { scoreCaseFiles } from '../src/qs/score-case-files.js';
+import type { QsCaseScore } from '../src/qs/score-cases.js';
 import { type QsSession, openQsSession } from '../src/qs/session.js';
 import { type SliceBatch, buildSliceBatches } from '../src/qs/slice-batches.js';
 import {
@@ -88,6 +77,7 @@ const { values: opts } = parseArgs({
     'small-repeat': { type: 'string', default: '10' },
     'large-organs': { type: 'string', default: '6' },
     batch: { type: 'string', default: '32' },
+    workers: { type: 'string', default: '2' },
     threads: { type: 'string', default: '0' },
     rounds: { type: 'string', default: '3' },
     'skip-torch': { type: 'boolean', default: false },
@@ -96,6 +86,7 @@ const { values: opts } = parseArgs({
   },
 });
 const batchSize = Number(opts.batch);
+const workers = Math.max(1, Number(opts.workers));
 const threads = Number(opts.threads);
 const rounds = Math.max(1, Number(opts.rounds));
 const torchThreads = threads > 0 ? threads : os.availableParallelism();
@@ -115,54 +106,98 @@ function best(a: Timing | undefined, b: Timing): Timing {
   return a === undefined ? b : { wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) };
 }
 
-function cases(setup: Setup) {
-  return (async function* () {
-    for (let i = 0; i < setup.repeat; i++) {
-      const options = setup.organs ? { organs: setup.organs } : {};
-      yield await caseFromSegmentations(`example-${i}`, ctPath, segDir, options);
-    }
-  })();
+// The cases of a setup: the example, setup.repeat (x times) times, each under its own id.
+function caseFiles(setup: Setup, times = 1): QsCaseFiles[] {
+  return Array.from({ length: setup.repeat * times }, (_, i) => ({
+    caseId: `example-${i}`,
+    image: ctPath,
+    segmentations: segDir,
+    ...(setup.organs ? { organs: [...setup.organs] } : {}),
+  }));
 }
 
-// The whole path: decode + preprocess + inference, per case as `sentinel score` runs it.
-async function wholePath(bundle: QsBundle, session: QsSession, setup: Setup) {
-  const results = await scoreAllCases(bundle, session, cases(setup), { batchSize });
+// The whole path: decode + preprocess + inference, as `sentinel score` runs it.
+async function wholePath(setup: Setup, bundle: QsBundle, caseWorkers: number, times = 1) {
+  const results: QsCaseScore[] = [];
+  const options = { batchSize, workers: caseWorkers, threads: caseWorkers > 0 ? 1 : threads };
+  for await (const r of scoreCaseFiles(bundle, caseFiles(setup, times), options)) results.push(r);
   const slices = results.reduce((n, r) => n + r.organs.reduce((m, o) => m + o.slices, 0), 0);
   return { slices, scores: results[0]?.organs ?? [] };
 }
 
-// The bare model: session.run on the very batches the whole path builds (made beforehand).
+// The steady rate of the whole path: the time of R more cases (see the header).
+async function steadyWholePath(setup: Setup, bundle: QsBundle, caseWorkers: number) {
+  const [once, t1] = await timed(() => wholePath(setup, bundle, caseWorkers, 1));
+  const [twice, t2] = await timed(() => wholePath(setup, bundle, caseWorkers, 2));
+  if (twice.slices !== 2 * once.slices) throw new Error('2R cases did not give twice the slices');
+  return [once, { wall: t2.wall - t1.wall, cpu: t2.cpu - t1.cpu }] as const;
+}
+
+// The bare model on one thread: session.run on the very batches the whole path builds.
 async function bareOnnx(batches: SliceBatch[], session: QsSession) {
   for (const b of batches) await session.run(b.images, b.embeddings, b.count);
+}
+
+// The bare model on `workers` threads of one single-threaded session each, batches shared out;
+// resolves to a function that runs them all once.
+async function openBarePool(setup: Setup) {
+  const pool = Array.from(
+    { length: workers },
+    (_, id) =>
+      new Worker(new URL('./qs-bare-pool-worker.js', import.meta.url), {
+        workerData: { bundleDir: setup.dir, cases: caseFiles(setup), batchSize, id, of: workers },
+      }),
+  );
+  await Promise.all(pool.map((w) => once(w, 'message')));
+  return {
+    run: () =>
+      Promise.all(
+        pool.map(async (w) => {
+          w.postMessage('go');
+          await once(w, 'message');
+        }),
+      ),
+    close: () =>
+      Promise.all(
+        pool.map(async (w) => {
+          w.postMessage('stop');
+          await once(w, 'exit');
+        }),
+      ),
+  };
 }
 
 async function measure(setup: Setup): Promise<Row> {
   const bundle = await loadBundle(setup.dir);
   const session = await openQsSession(bundle, { threads });
-  const worker = await openQsSession(bundle, { threads, worker: true });
+  const pool = await openBarePool(setup);
   try {
     const batches: SliceBatch[] = [];
-    const built = buildSliceBatches(bundle, cases(setup), { batchSize, reuseBuffers: false });
+    const sources = (async function* () {
+      for (const c of caseFiles(setup)) yield await openCaseFiles(c);
+    })();
+    const built = buildSliceBatches(bundle, sources, { batchSize, reuseBuffers: false });
     for await (const e of built) if (e.kind === 'batch') batches.push(e.batch);
     const first = batches[0];
-    for (const s of [session, worker]) {
-      if (first) await s.run(first.images, first.embeddings, first.count); // warm-up
-    }
+    if (first) await session.run(first.images, first.embeddings, first.count); // warm-up
+    await wholePath(setup, bundle, workers); // warm-up (files in the page cache, code compiled)
     let whole: Timing | undefined;
-    let wholeWorker: Timing | undefined;
+    let wholeWorkers: Timing | undefined;
     let bare: Timing | undefined;
+    let barePool: Timing | undefined;
     let last: Awaited<ReturnType<typeof wholePath>> | undefined;
-    // Alternate the three so that a burst of load on the shared machine hits all alike.
+    // Alternate the four so that a burst of load on the shared machine hits all alike.
     for (let r = 0; r < rounds; r++) {
-      const [result, w] = await timed(() => wholePath(bundle, session, setup));
+      const [result, w] = await steadyWholePath(setup, bundle, 0);
       last = result;
       whole = best(whole, w);
-      wholeWorker = best(wholeWorker, (await timed(() => wholePath(bundle, worker, setup)))[1]);
+      wholeWorkers = best(wholeWorkers, (await steadyWholePath(setup, bundle, workers))[1]);
       bare = best(bare, (await timed(() => bareOnnx(batches, session)))[1]);
+      barePool = best(barePool, (await timed(() => pool.run()))[1]);
     }
     const slices = last?.slices ?? 0;
     const sliceCount = batches.reduce((n, b) => n + b.count, 0);
-    if (sliceCount !== slices || !whole || !wholeWorker || !bare)
+    if (sliceCount !== slices || !whole || !wholeWorkers || !bare || !barePool)
       throw new Error(`bare batches hold ${sliceCount} slices, whole path ${slices}`);
     let torch: Row['torch'] = null;
     let diff: Row['diff'] = null;
@@ -191,16 +226,16 @@ async function measure(setup: Setup): Promise<Row> {
         }
       }
     }
-    return { setup, slices, whole, wholeWorker, bare, torch, diff };
+    return { setup, slices, workers, whole, wholeWorkers, bare, barePool, torch, diff };
   } finally {
     await session.dispose();
-    await worker.dispose();
+    await pool.close();
   }
 }
 
 async function main(): Promise<void> {
   console.log(
-    `qs-throughput: batch ${batchSize}; ONNX Runtime intra-op threads ${threads || 'default (one per physical core)'}; torch OMP_NUM_THREADS=${torchThreads} (OMP_WAIT_POLICY=PASSIVE); best of ${rounds} rounds; ${os.availableParallelism()} CPUs, load ${os.loadavg()[0]?.toFixed(1)}`,
+    `qs-throughput: batch ${batchSize}; one thread: ONNX Runtime intra-op threads ${threads || 'default (one per physical core)'}; ${workers} workers of 1 thread each; torch OMP_NUM_THREADS=${torchThreads} (OMP_WAIT_POLICY=PASSIVE); best of ${rounds} rounds; ${os.availableParallelism()} CPUs, load ${os.loadavg()[0]?.toFixed(1)}`,
   );
   try {
     const rows: Row[] = [];
@@ -225,7 +260,7 @@ async function main(): Promise<void> {
           name: 'random resnet18@128 (all organs)',
           dir,
           organs: undefined,
-          repeat: 1,
+          repeat: 2,
           checkpoint: path.join(dir, 'checkpoint.pth'),
           sameWeights: true,
         }),
@@ -239,7 +274,7 @@ async function main(): Promise<void> {
           name: `random resnet50@256 (${organs.size} organs)`,
           dir,
           organs,
-          repeat: 1,
+          repeat: 2,
           checkpoint: path.join(dir, 'checkpoint.pth'),
           sameWeights: true,
         }),

@@ -106,3 +106,18 @@ export async function caseFromLabelMap(
   }));
   return { caseId, image, organs };
 }
+
+// A case to score, by its files: a CT with a folder of per-organ masks, or with a label map and
+// its class map; `organs` keeps a subset. Plain data, so it can be handed to a worker thread.
+export type QsCaseFiles = { caseId: string; image: string; organs?: readonly string[] } & (
+  | { segmentations: string }
+  | { labels: string; classes: Readonly<Record<string, string>> }
+);
+
+// Opens a case from its files.
+export function openCaseFiles(files: QsCaseFiles): Promise<QsCaseSource> {
+  const options = files.organs === undefined ? {} : { organs: new Set(files.organs) };
+  return 'segmentations' in files
+    ? caseFromSegmentations(files.caseId, files.image, files.segmentations, options)
+    : caseFromLabelMap(files.caseId, files.image, files.labels, files.classes, options);
+}

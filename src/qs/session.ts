@@ -9,19 +9,15 @@ import type { QsBundle } from './bundle.js';
 // is built on (resnet18@128 and resnet50@256, batches of 16-32): full graph optimisation
 // (conv + BatchNorm fusion; 'basic' was 25-40% slower), sequential execution ('parallel' was
 // slower), ONNX Runtime's default thread count, and worker threads that sleep instead of
-// spinning between ops (spinning lost 10-25% when other processes share the cores). ONNX
-// Runtime in a worker thread (worker: true, so preprocessing overlaps inference) was not reliably
-// faster there by the clock (-10..+18% on the shipped small model, one more busy thread than
-// cores) and cost 3-12% more CPU, so it is not the default; it may pay where cores are spare.
+// spinning between ops (spinning lost 10-25% when other processes share the cores). To keep
+// the cores busy while cases are read and preprocessed, scoreCaseFiles runs whole cases in
+// worker threads, each with its own session (score-case-files.ts).
 export interface QsSessionOptions {
   // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
   threads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   // Let idle intra-op threads spin (lower latency on an otherwise idle machine).
   spinning?: boolean;
-  // Run ONNX Runtime in a worker thread, so that reading and preprocessing the next batch
-  // overlaps inference (scoreCases keeps one batch running); default: the calling thread.
-  worker?: boolean;
 }
 
 // A QS network ready to score batches of preprocessed slices.
@@ -35,9 +31,7 @@ export interface QsSession {
 }
 
 // The ONNX Runtime options a QsSessionOptions stands for.
-export function sessionOptions(
-  options: QsSessionOptions = {},
-): ort.InferenceSession.SessionOptions {
+function sessionOptions(options: QsSessionOptions = {}): ort.InferenceSession.SessionOptions {
   const threads = options.threads ?? 0;
   return {
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
@@ -48,14 +42,14 @@ export function sessionOptions(
 }
 
 // The error for a model file ONNX Runtime cannot load.
-export function modelLoadError(bundle: QsBundle, message: string): UserError {
+function modelLoadError(bundle: QsBundle, message: string): UserError {
   return new UserError(`QS bundle: ONNX Runtime cannot load ${bundle.modelPath}: ${message}`, {
     hint: 'Re-export the bundle (tools/qs/export_official.py) or check the file is complete.',
   });
 }
 
 // Checks that a loaded model has the bundle's inputs and output.
-export function checkModelIo(bundle: QsBundle, inputNames: string[], outputNames: string[]): void {
+function checkModelIo(bundle: QsBundle, inputNames: string[], outputNames: string[]): void {
   for (const name of ['image', 'embedding']) {
     if (!inputNames.includes(name)) {
       throw new UserError(`QS bundle: ${bundle.modelPath} has no input named "${name}"`, {
@@ -70,23 +64,11 @@ export function checkModelIo(bundle: QsBundle, inputNames: string[], outputNames
   }
 }
 
-// Opens the bundle's model.onnx, on the calling thread or (options.worker) in a worker thread,
-// and checks that its inputs and output are the bundle's.
+// Opens the bundle's model.onnx on the calling thread (each run blocks it while ONNX Runtime
+// works) and checks that its inputs and output are the bundle's.
 export async function openQsSession(
   bundle: QsBundle,
   options: QsSessionOptions = {},
-): Promise<QsSession> {
-  if (options.worker === true) {
-    const { openWorkerSession } = await import('./worker-session.js');
-    return openWorkerSession(bundle, options);
-  }
-  return openInProcessSession(bundle, options);
-}
-
-// The session on the calling thread: each run blocks it while ONNX Runtime works.
-async function openInProcessSession(
-  bundle: QsBundle,
-  options: QsSessionOptions,
 ): Promise<QsSession> {
   let session: ort.InferenceSession;
   try {

@@ -1,48 +1,42 @@
 import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
 import { loadBundle } from '../qs/bundle.js';
-import { caseFromLabelMap, caseFromSegmentations } from '../qs/case-sources.js';
-import { scoreCases } from '../qs/score-cases.js';
-import { openQsSession } from '../qs/session.js';
+import type { QsCaseFiles } from '../qs/case-sources.js';
+import { scoreCaseFiles } from '../qs/score-case-files.js';
 import type { ScoreInputCase } from './score-inputs.js';
 import type { ScoredOrgan } from './score-summary.js';
 import { trueDicePerOrgan } from './true-dice.js';
 
-// Scores the cases with a QS bundle (one case's volumes in memory at a time) and, where a
-// reference is given, adds each organ's true Dice.
+// Scores the cases with a QS bundle (one case's volumes in memory at a time per worker) and,
+// where a reference is given, adds each organ's true Dice.
 export async function scoreInputs(
   cases: ScoreInputCase[],
-  options: { model?: string; batchSize: number; warn(message: string): void },
+  options: { model?: string; batchSize: number; workers: number; warn(message: string): void },
 ): Promise<ScoredOrgan[]> {
   const bundle = await loadBundle(options.model ?? SHIPPED_QS_MODEL);
-  const session = await openQsSession(bundle);
   const byId = new Map(cases.map((c) => [c.id, c]));
-  async function* sources() {
-    for (const c of cases) {
-      yield c.labels.kind === 'segmentations'
-        ? await caseFromSegmentations(c.id, c.image, c.labels.dir)
-        : await caseFromLabelMap(c.id, c.image, c.labels.path, c.labels.classes);
-    }
-  }
+  const files = cases.map(
+    (c): QsCaseFiles =>
+      c.labels.kind === 'segmentations'
+        ? { caseId: c.id, image: c.image, segmentations: c.labels.dir }
+        : { caseId: c.id, image: c.image, labels: c.labels.path, classes: c.labels.classes },
+  );
   const rows: ScoredOrgan[] = [];
-  try {
-    for await (const result of scoreCases(bundle, session, sources(), {
-      batchSize: options.batchSize,
-    })) {
-      const input = byId.get(result.caseId);
-      const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
-      warnGrouped(result.caseId, result.organs, options.warn);
-      for (const o of result.organs) {
-        rows.push({
-          caseId: result.caseId,
-          organ: o.organ,
-          score: o.score,
-          slices: o.slices,
-          ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
-        });
-      }
+  for await (const result of scoreCaseFiles(bundle, files, {
+    batchSize: options.batchSize,
+    workers: options.workers,
+  })) {
+    const input = byId.get(result.caseId);
+    const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
+    warnGrouped(result.caseId, result.organs, options.warn);
+    for (const o of result.organs) {
+      rows.push({
+        caseId: result.caseId,
+        organ: o.organ,
+        score: o.score,
+        slices: o.slices,
+        ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
+      });
     }
-  } finally {
-    await session.dispose();
   }
   return rows;
 }

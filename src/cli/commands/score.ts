@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 const score: Command = {
   description: 'Score labels with Quality Sentinel (QC without an experiment)',
   usage:
-    'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--model BUNDLE] [--out scores.csv]',
+    'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--model BUNDLE] [--out scores.csv] [--workers N]',
   options: {
     image: { type: 'string' },
     labels: { type: 'string' },
@@ -20,6 +20,7 @@ const score: Command = {
     out: { type: 'string', default: 'qs-scores.csv' },
     worklist: { type: 'string' },
     'batch-size': { type: 'string', default: '32' },
+    workers: { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }) {
@@ -31,6 +32,12 @@ const score: Command = {
     const batchSize = Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new UserError('--batch-size must be a positive integer');
+    const { defaultQsWorkers } = await import('../../qs/score-case-files.js');
+    const workers = values.workers === undefined ? defaultQsWorkers() : Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 0)
+      throw new UserError(
+        `--workers must be a whole number (0 scores on the main thread), not "${values.workers}"`,
+      );
     const str = (key: string) =>
       typeof values[key] === 'string' ? (values[key] as string) : undefined;
     const cases = await discoverScoreInputs({
@@ -45,6 +52,7 @@ const score: Command = {
     const rows = await scoreInputs(cases, {
       model: str('model'),
       batchSize,
+      workers,
       warn: (m) => process.stderr.write(`warning: ${m}\n`),
     });
     const out = str('out') as string;

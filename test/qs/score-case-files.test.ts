@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { isUserError } from '../../src/errors.js';
+import { packageRoot } from '../../src/package-root.js';
+import { type QsBundle, loadBundle } from '../../src/qs/bundle.js';
+import type { QsCaseFiles } from '../../src/qs/case-sources.js';
+import { scoreCaseFiles } from '../../src/qs/score-case-files.js';
+import type { QsCaseScore } from '../../src/qs/score-cases.js';
+
+// Scoring cases by their files on this thread and in worker threads: the same scores in the
+// same order, whatever the worker count, and a worker's user error reaches the caller as one.
+
+const example = path.resolve(packageRoot, '../shared/data/totalsegmentator-example');
+const missing = existsSync(path.join(example, 'ct.nii.gz')) ? false : `${example} not found`;
+let bundle: QsBundle;
+let dir: string;
+let cases: QsCaseFiles[];
+
+before(async () => {
+  if (missing) return;
+  bundle = await loadBundle(path.join(packageRoot, 'models/qs-phantom'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'qs-case-files-'));
+  const classes = JSON.parse(await readFile(path.join(example, 'labels_total.json'), 'utf8'));
+  // Seven cases, both layouts, each its own files (links to the example).
+  cases = [];
+  for (let i = 0; i < 7; i++) {
+    const image = path.join(dir, `case${i}-ct.nii.gz`);
+    await symlink(path.join(example, 'ct.nii.gz'), image);
+    if (i % 3 === 2) {
+      const labels = path.join(dir, `case${i}-labels.nii.gz`);
+      await symlink(path.join(example, 'seg_multilabel.nii.gz'), labels);
+      cases.push({ caseId: `case${i}`, image, labels, classes });
+    } else {
+      const segmentations = path.join(dir, `case${i}-segmentations`);
+      await symlink(path.join(example, 'segmentations'), segmentations);
+      cases.push({ caseId: `case${i}`, image, segmentations });
+    }
+  }
+});
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(files: QsCaseFiles[], workers: number): Promise<QsCaseScore[]> {
+  const results: QsCaseScore[] = [];
+  for await (const r of scoreCaseFiles(bundle, files, { workers, threads: 1, batchSize: 16 }))
+    results.push(r);
+  return results;
+}
+
+test('workers give the scores of the main thread, in input order', { skip: missing }, async () => {
+  const local = await collect(cases, 0);
+  assert.deepEqual(
+    local.map((r) => r.caseId),
+    cases.map((c) => c.caseId),
+  );
+  const scored = local[0]?.organs.filter((o) => o.score !== null) ?? [];
+  assert.equal(scored.length, 9, 'the 9 organs of the shipped model are scored');
+  for (const workers of [1, 2, 3, 9]) assert.deepEqual(await collect(cases, workers), local);
+  assert.deepEqual(await collect([], 2), []);
+  // A consumer that stops early: the workers finish what they run and exit.
+  for await (const r of scoreCaseFiles(bundle, cases, { workers: 2, threads: 1 })) {
+    assert.deepEqual(r, local[0]);
+    break;
+  }
+});
+
+test(
+  'a case a worker cannot read stops scoring with its user error',
+  { skip: missing },
+  async () => {
+    const broken = path.join(dir, 'truncated-ct.nii.gz');
+    await writeFile(broken, (await readFile(path.join(example, 'ct.nii.gz'))).subarray(0, 5000));
+    const files = [...cases];
+    files.splice(3, 0, {
+      caseId: 'broken',
+      image: broken,
+      segmentations: path.join(example, 'segmentations'),
+    });
+    for (const workers of [0, 2]) {
+      await assert.rejects(collect(files, workers), (error: Error) => {
+        assert.ok(isUserError(error), `a UserError, got ${error.stack}`);
+        assert.match(error.message, /truncated-ct\.nii\.gz/);
+        assert.match(error.message, /truncated/);
+        assert.ok(error.hint, 'with a hint');
+        return true;
+      });
+    }
+  },
+);
