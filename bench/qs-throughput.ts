@@ -1,15 +1,13 @@
 // bench:qs-throughput: slices/s of the whole TypeScript QS scoring path (NIfTI decode,
-// preprocessing, ONNX inference: scoreCaseFiles, as `sentinel score` runs it) and of the bare ONNX
+// preprocessing, ONNX inference: a QS scorer, as `sentinel score` runs it) and of the bare ONNX
 // model (session.run on the same batches, made beforehand), next to the Python reference path
 // (torch + Pillow: tools/qs/reference_inference.py's loop, timed by bench/qs-reference-path.py)
 // on the same inputs (the CT and masks of ../shared/data/totalsegmentator-example), in one run.
 // Each side runs two ways: on one thread with one session of ONNX Runtime's default threads,
 // and with --workers W threads of one single-threaded session each (the whole path: W case
 // workers; bare: W threads running their share of the batches). The ratios take each side's
-// faster way. The whole path's rate is its steady rate: from runs over R and 2R cases,
-// (slices(2R) - slices(R)) / (time(2R) - time(R)), so that opening the sessions and starting the
-// workers (~0.03 s on one thread, ~0.2 s for 2 workers) counts no more than it does for bare
-// ONNX, whose sessions are opened beforehand.
+// faster way. Both sides open their sessions (and the whole path its workers) before the clock
+// starts; opening costs ~0.03 s on one thread and ~0.2 s for 2 workers with the small model.
 // Bundles: the shipped small model (models/qs-phantom: its backbone, its 9 organs, the case
 // read --small-repeat times) and a random-weight resnet50@256 made with the real exporter
 // (test/fixtures/qs/make_random_bundle.py, --large-organs organs, the case read twice);
@@ -35,9 +33,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { type QsBundle, loadBundle } from '../src/qs/bundle.js';
+import { loadBundle } from '../src/qs/bundle.js';
 import { type QsCaseFiles, openCaseFiles } from '../src/qs/case-sources.js';
-import { scoreCaseFiles } from '../src/qs/score-case-files.js';
+import { type QsScorer, openQsScorer } from '../src/qs/qs-scorer.js';
 import type { QsCaseScore } from '../src/qs/score-cases.js';
 import { type QsSession, openQsSession } from '../src/qs/session.js';
 import { type SliceBatch, buildSliceBatches } from '../src/qs/slice-batches.js';
@@ -106,9 +104,9 @@ function best(a: Timing | undefined, b: Timing): Timing {
   return a === undefined ? b : { wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) };
 }
 
-// The cases of a setup: the example, setup.repeat (x times) times, each under its own id.
-function caseFiles(setup: Setup, times = 1): QsCaseFiles[] {
-  return Array.from({ length: setup.repeat * times }, (_, i) => ({
+// The cases of a setup: the example, setup.repeat times, each under its own id.
+function caseFiles(setup: Setup): QsCaseFiles[] {
+  return Array.from({ length: setup.repeat }, (_, i) => ({
     caseId: `example-${i}`,
     image: ctPath,
     segmentations: segDir,
@@ -117,20 +115,11 @@ function caseFiles(setup: Setup, times = 1): QsCaseFiles[] {
 }
 
 // The whole path: decode + preprocess + inference, as `sentinel score` runs it.
-async function wholePath(setup: Setup, bundle: QsBundle, caseWorkers: number, times = 1) {
+async function wholePath(setup: Setup, scorer: QsScorer) {
   const results: QsCaseScore[] = [];
-  const options = { batchSize, workers: caseWorkers, threads: caseWorkers > 0 ? 1 : threads };
-  for await (const r of scoreCaseFiles(bundle, caseFiles(setup, times), options)) results.push(r);
+  for await (const r of scorer.score(caseFiles(setup))) results.push(r);
   const slices = results.reduce((n, r) => n + r.organs.reduce((m, o) => m + o.slices, 0), 0);
   return { slices, scores: results[0]?.organs ?? [] };
-}
-
-// The steady rate of the whole path: the time of R more cases (see the header).
-async function steadyWholePath(setup: Setup, bundle: QsBundle, caseWorkers: number) {
-  const [once, t1] = await timed(() => wholePath(setup, bundle, caseWorkers, 1));
-  const [twice, t2] = await timed(() => wholePath(setup, bundle, caseWorkers, 2));
-  if (twice.slices !== 2 * once.slices) throw new Error('2R cases did not give twice the slices');
-  return [once, { wall: t2.wall - t1.wall, cpu: t2.cpu - t1.cpu }] as const;
 }
 
 // The bare model on one thread: session.run on the very batches the whole path builds.
@@ -171,6 +160,8 @@ async function measure(setup: Setup): Promise<Row> {
   const bundle = await loadBundle(setup.dir);
   const session = await openQsSession(bundle, { threads });
   const pool = await openBarePool(setup);
+  const local = await openQsScorer(bundle, { batchSize, threads });
+  const inWorkers = await openQsScorer(bundle, { batchSize, workers, threads: 1 });
   try {
     const batches: SliceBatch[] = [];
     const sources = (async function* () {
@@ -180,7 +171,8 @@ async function measure(setup: Setup): Promise<Row> {
     for await (const e of built) if (e.kind === 'batch') batches.push(e.batch);
     const first = batches[0];
     if (first) await session.run(first.images, first.embeddings, first.count); // warm-up
-    await wholePath(setup, bundle, workers); // warm-up (files in the page cache, code compiled)
+    await wholePath(setup, local); // warm-up (files in the page cache, code compiled)
+    await wholePath(setup, inWorkers);
     let whole: Timing | undefined;
     let wholeWorkers: Timing | undefined;
     let bare: Timing | undefined;
@@ -188,10 +180,10 @@ async function measure(setup: Setup): Promise<Row> {
     let last: Awaited<ReturnType<typeof wholePath>> | undefined;
     // Alternate the four so that a burst of load on the shared machine hits all alike.
     for (let r = 0; r < rounds; r++) {
-      const [result, w] = await steadyWholePath(setup, bundle, 0);
+      const [result, w] = await timed(() => wholePath(setup, local));
       last = result;
       whole = best(whole, w);
-      wholeWorkers = best(wholeWorkers, (await steadyWholePath(setup, bundle, workers))[1]);
+      wholeWorkers = best(wholeWorkers, (await timed(() => wholePath(setup, inWorkers)))[1]);
       bare = best(bare, (await timed(() => bareOnnx(batches, session)))[1]);
       barePool = best(barePool, (await timed(() => pool.run()))[1]);
     }
@@ -230,6 +222,8 @@ async function measure(setup: Setup): Promise<Row> {
   } finally {
     await session.dispose();
     await pool.close();
+    await local.close();
+    await inWorkers.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { packageRoot } from '../src/package-root.js';
 import { loadBundle } from '../src/qs/bundle.js';
-import { scoreCaseFiles } from '../src/qs/score-case-files.js';
+import { openQsScorer } from '../src/qs/qs-scorer.js';
 import type { Strategy } from './strategy.js';
 
 // The bundle used when a config names none: the small model shipped with the package.
@@ -24,16 +24,21 @@ const qualitySentinel: Strategy = {
       classes: context.classes,
     }));
     const batchSize = context.options.qsBatchSize ?? 32;
+    const scorer = await openQsScorer(bundle, { batchSize, workers: 0 });
     const scores = [];
-    for await (const r of scoreCaseFiles(bundle, files, { batchSize, workers: 0 })) {
-      scores.push({
-        caseId: r.caseId,
-        organs: r.organs.map((o) => {
-          if (o.warning) context.warn(`${r.caseId}/${o.organ}: ${o.warning}`);
-          return { organ: o.organ, score: o.score, slices: o.slices, worstSlice: o.worstSlice };
-        }),
-        caseScore: r.caseScore,
-      });
+    try {
+      for await (const r of scorer.score(files)) {
+        scores.push({
+          caseId: r.caseId,
+          organs: r.organs.map((o) => {
+            if (o.warning) context.warn(`${r.caseId}/${o.organ}: ${o.warning}`);
+            return { organ: o.organ, score: o.score, slices: o.slices, worstSlice: o.worstSlice };
+          }),
+          caseScore: r.caseScore,
+        });
+      }
+    } finally {
+      await scorer.close();
     }
     return scores;
   },

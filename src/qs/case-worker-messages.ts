@@ -1,8 +1,7 @@
 import type { QsCaseFiles } from './case-sources.js';
 import type { QsCaseScore } from './score-cases.js';
 
-// The messages between scoreCaseFiles (score-case-files.ts) and its case workers
-// (case-worker.ts).
+// The messages between a QS scorer (qs-scorer.ts) and its case workers (case-worker.ts).
 
 // What a case worker starts with.
 export interface CaseWorkerData {
@@ -11,12 +10,13 @@ export interface CaseWorkerData {
   batchSize: number;
 }
 
-// Main thread -> worker: one more case (its position in the input), no more cases, or stop
-// (finish the batches under way, take no more cases, release the session and exit: a worker is
-// never terminated while its ONNX Runtime session lives, which can abort the process).
+// Main thread -> worker: one more case of the current call (its position in the call's input);
+// the call's last case was sent (finish the partial batch, report, wait for the next call); or
+// stop (release the session and exit: a worker is never terminated while its ONNX Runtime
+// session lives, which can abort the process).
 export type ToCaseWorker =
   | { type: 'case'; index: number; files: QsCaseFiles }
-  | { type: 'end' }
+  | { type: 'flush' }
   | { type: 'stop' };
 
 // An error, as it crosses threads: a UserError keeps its hint and exit code.
@@ -28,9 +28,10 @@ export interface PostedError {
   stack?: string;
 }
 
-// Worker -> main thread: a case's scores (its position in the input), a failure (the worker
-// stops), or all its cases done.
+// Worker -> main thread: its session is open; a case's scores; every case of the call is
+// reported; a failure (the worker then exits).
 export type FromCaseWorker =
+  | { type: 'ready' }
   | { type: 'result'; index: number; result: QsCaseScore }
-  | { type: 'failed'; error: PostedError }
-  | { type: 'done' };
+  | { type: 'flushed' }
+  | { type: 'failed'; error: PostedError };

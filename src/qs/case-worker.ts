@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors.js';
 import { loadBundle } from './bundle.js';
-import { type QsCaseFiles, openCaseFiles } from './case-sources.js';
+import { openCaseFiles } from './case-sources.js';
 import type {
   CaseWorkerData,
   FromCaseWorker,
@@ -11,41 +11,45 @@ import type {
 import { scoreCases } from './score-cases.js';
 import { openQsSession } from './session.js';
 
-// A case worker of scoreCaseFiles: its own ONNX Runtime session; reads, preprocesses and scores
-// the cases it is sent (batches spanning them), and posts each case's scores as they complete.
+// A case worker of a QS scorer: its own ONNX Runtime session; reads, preprocesses and scores the
+// cases it is sent (batches spanning them) and posts each case's scores as it completes, call
+// after call, until told to stop.
 
 const port = parentPort;
 if (port === null) throw new Error('case-worker.js runs only as a worker thread');
 const { bundleDir, threads, batchSize } = workerData as CaseWorkerData;
 const post = (message: FromCaseWorker) => port.postMessage(message);
 
-// The cases sent so far and not yet taken, and whoever waits for the next.
-const waiting: { index: number; files: QsCaseFiles }[] = [];
-let ended = false;
+// The messages not yet taken, and whoever waits for the next.
+const inbox: ToCaseWorker[] = [];
 let wake: (() => void) | undefined;
 port.on('message', (message: ToCaseWorker) => {
-  if (message.type === 'case') waiting.push(message);
-  else ended = true;
-  if (message.type === 'stop') waiting.length = 0;
+  if (message.type === 'stop') inbox.unshift(message);
+  else inbox.push(message);
   wake?.();
 });
-
-// The positions of the cases handed to scoreCases, in order (it yields them in that order).
-const order: number[] = [];
-async function* sources() {
+async function nextMessage(): Promise<ToCaseWorker> {
   for (;;) {
-    const next = waiting.shift();
-    if (next !== undefined) {
-      order.push(next.index);
-      yield await openCaseFiles(next.files);
-    } else if (ended) {
-      return;
-    } else {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
-    }
+    const message = inbox.shift();
+    if (message !== undefined) return message;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
+  }
+}
+
+let stopped = false;
+// The positions of the cases handed to scoreCases in this call, in order (its output order).
+const order: number[] = [];
+// The cases of one call: up to its flush (or a stop).
+async function* callCases() {
+  for (;;) {
+    const message = await nextMessage();
+    if (message.type === 'stop') stopped = true;
+    if (message.type !== 'case') return;
+    order.push(message.index);
+    yield await openCaseFiles(message.files);
   }
 }
 
@@ -60,12 +64,15 @@ try {
   const bundle = await loadBundle(bundleDir);
   const session = await openQsSession(bundle, { threads });
   try {
-    for await (const result of scoreCases(bundle, session, sources(), { batchSize }))
-      post({ type: 'result', index: order.shift() as number, result });
+    post({ type: 'ready' });
+    while (!stopped) {
+      for await (const result of scoreCases(bundle, session, callCases(), { batchSize }))
+        post({ type: 'result', index: order.shift() as number, result });
+      if (!stopped) post({ type: 'flushed' });
+    }
   } finally {
     await session.dispose();
   }
-  post({ type: 'done' });
 } catch (error) {
   post({ type: 'failed', error: posted(error) });
 }

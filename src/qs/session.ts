@@ -10,8 +10,8 @@ import type { QsBundle } from './bundle.js';
 // (conv + BatchNorm fusion; 'basic' was 25-40% slower), sequential execution ('parallel' was
 // slower), ONNX Runtime's default thread count, and worker threads that sleep instead of
 // spinning between ops (spinning lost 10-25% when other processes share the cores). To keep
-// the cores busy while cases are read and preprocessed, scoreCaseFiles runs whole cases in
-// worker threads, each with its own session (score-case-files.ts).
+// the cores busy while cases are read and preprocessed, a QS scorer runs whole cases in
+// worker threads, each with its own session (qs-scorer.ts).
 export interface QsSessionOptions {
   // ONNX Runtime intra-op threads; 0 = ONNX Runtime's default (one per physical core).
   threads?: number;

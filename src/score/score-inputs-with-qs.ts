@@ -1,7 +1,7 @@
 import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
 import { loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
-import { scoreCaseFiles } from '../qs/score-case-files.js';
+import { openQsScorer } from '../qs/qs-scorer.js';
 import type { ScoreInputCase } from './score-inputs.js';
 import type { ScoredOrgan } from './score-summary.js';
 import { trueDicePerOrgan } from './true-dice.js';
@@ -21,22 +21,27 @@ export async function scoreInputs(
         : { caseId: c.id, image: c.image, labels: c.labels.path, classes: c.labels.classes },
   );
   const rows: ScoredOrgan[] = [];
-  for await (const result of scoreCaseFiles(bundle, files, {
+  const scorer = await openQsScorer(bundle, {
     batchSize: options.batchSize,
     workers: options.workers,
-  })) {
-    const input = byId.get(result.caseId);
-    const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
-    warnGrouped(result.caseId, result.organs, options.warn);
-    for (const o of result.organs) {
-      rows.push({
-        caseId: result.caseId,
-        organ: o.organ,
-        score: o.score,
-        slices: o.slices,
-        ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
-      });
+  });
+  try {
+    for await (const result of scorer.score(files)) {
+      const input = byId.get(result.caseId);
+      const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
+      warnGrouped(result.caseId, result.organs, options.warn);
+      for (const o of result.organs) {
+        rows.push({
+          caseId: result.caseId,
+          organ: o.organ,
+          score: o.score,
+          slices: o.slices,
+          ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
+        });
+      }
     }
+  } finally {
+    await scorer.close();
   }
   return rows;
 }

@@ -32,7 +32,7 @@ const score: Command = {
     const batchSize = Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new UserError('--batch-size must be a positive integer');
-    const { defaultQsWorkers } = await import('../../qs/score-case-files.js');
+    const { defaultQsWorkers } = await import('../../qs/qs-scorer.js');
     const workers = values.workers === undefined ? defaultQsWorkers() : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 0)
       throw new UserError(

@@ -29,7 +29,6 @@ export async function predictReference(
     const image = await readImage(item.image);
     const prepared = await prepareImage(checkpoint, image, hiddenNetwork);
     const probabilities = classProbabilities(network, prepared);
-    const classes = probabilities.classes;
     const mask = argmaxLabels(probabilities, checkpoint.labels);
     if (params.largestComponent) keepLargestComponents(mask, image.geometry.dims);
     const output: PredictOutput = { id: item.id, mask: `${stem}_mask${extension}` };

@@ -8,11 +8,12 @@ import { isUserError } from '../../src/errors.js';
 import { packageRoot } from '../../src/package-root.js';
 import { type QsBundle, loadBundle } from '../../src/qs/bundle.js';
 import type { QsCaseFiles } from '../../src/qs/case-sources.js';
-import { scoreCaseFiles } from '../../src/qs/score-case-files.js';
+import { openQsScorer } from '../../src/qs/qs-scorer.js';
 import type { QsCaseScore } from '../../src/qs/score-cases.js';
 
-// Scoring cases by their files on this thread and in worker threads: the same scores in the
-// same order, whatever the worker count, and a worker's user error reaches the caller as one.
+// A QS scorer on this thread and in worker threads: the same scores in the same order, whatever
+// the worker count, call after call; a worker's user error reaches the caller as one, and so
+// does a bundle the workers cannot load.
 
 const example = path.resolve(packageRoot, '../shared/data/totalsegmentator-example');
 const missing = existsSync(path.join(example, 'ct.nii.gz')) ? false : `${example} not found`;
@@ -46,10 +47,14 @@ after(async () => {
 });
 
 async function collect(files: QsCaseFiles[], workers: number): Promise<QsCaseScore[]> {
-  const results: QsCaseScore[] = [];
-  for await (const r of scoreCaseFiles(bundle, files, { workers, threads: 1, batchSize: 16 }))
-    results.push(r);
-  return results;
+  const scorer = await openQsScorer(bundle, { workers, threads: 1, batchSize: 16 });
+  try {
+    const results: QsCaseScore[] = [];
+    for await (const r of scorer.score(files)) results.push(r);
+    return results;
+  } finally {
+    await scorer.close();
+  }
 }
 
 test('workers give the scores of the main thread, in input order', { skip: missing }, async () => {
@@ -62,10 +67,30 @@ test('workers give the scores of the main thread, in input order', { skip: missi
   assert.equal(scored.length, 9, 'the 9 organs of the shipped model are scored');
   for (const workers of [1, 2, 3, 9]) assert.deepEqual(await collect(cases, workers), local);
   assert.deepEqual(await collect([], 2), []);
-  // A consumer that stops early: the workers finish what they run and exit.
-  for await (const r of scoreCaseFiles(bundle, cases, { workers: 2, threads: 1 })) {
-    assert.deepEqual(r, local[0]);
-    break;
+  // One scorer, call after call (the workers keep their sessions); then a consumer that stops
+  // early: that scorer can no longer be used, and closing it lets its workers exit.
+  const scorer = await openQsScorer(bundle, { workers: 2, threads: 1, batchSize: 16 });
+  try {
+    for (const part of [cases.slice(0, 1), cases.slice(1), []]) {
+      const got: QsCaseScore[] = [];
+      for await (const r of scorer.score(part)) got.push(r);
+      assert.deepEqual(
+        got,
+        local.slice(
+          cases.indexOf(part[0] as QsCaseFiles),
+          cases.indexOf(part[0] as QsCaseFiles) + part.length,
+        ),
+      );
+    }
+    for await (const r of scorer.score(cases)) {
+      assert.deepEqual(r, local[0]);
+      break;
+    }
+    await assert.rejects(async () => {
+      for await (const _ of scorer.score(cases));
+    }, /abandoned/);
+  } finally {
+    await scorer.close();
   }
 });
 
@@ -92,3 +117,25 @@ test(
     }
   },
 );
+
+test('a bundle ONNX Runtime cannot load fails opening the scorer, with workers or not', async () => {
+  const broken = await mkdtemp(path.join(os.tmpdir(), 'qs-broken-bundle-'));
+  try {
+    const shipped = path.join(packageRoot, 'models/qs-phantom');
+    await writeFile(path.join(broken, 'model.onnx'), 'not an ONNX file');
+    const manifest = JSON.parse(await readFile(path.join(shipped, 'manifest.json'), 'utf8'));
+    manifest.modelSha256 = undefined;
+    await writeFile(path.join(broken, 'manifest.json'), JSON.stringify(manifest));
+    const brokenBundle = await loadBundle(broken);
+    for (const workers of [0, 2]) {
+      await assert.rejects(openQsScorer(brokenBundle, { workers }), (error: Error) => {
+        assert.ok(isUserError(error), `a UserError, got ${error.stack}`);
+        assert.match(error.message, /ONNX Runtime cannot load .*model\.onnx/);
+        assert.ok(error.hint, 'with a hint');
+        return true;
+      });
+    }
+  } finally {
+    await rm(broken, { recursive: true, force: true });
+  }
+});
