@@ -127,7 +127,7 @@ export async function* buildSliceBatches(
       if (mask.data.length < image.data.length) {
         throw new RangeError(`QS: the mask of ${organ.name} (${caseId}) is smaller than its image`);
       }
-      const picked = pickSlices(organ, mask, image.dims, bundle.params.slicesPerOrgan);
+      const picked = pickSlices(organ, mask, image.dims, bundle.params.slicesPerOrgan, workspace);
       if (picked.length === 0) {
         organTally.warning = `no mask voxels for organ "${organ.name}" in case ${caseId}`;
         organTally.reason = 'empty-mask';
@@ -163,15 +163,20 @@ export async function* buildSliceBatches(
 }
 
 // The organ's picked slices with their boxes: from its known boxes, or the mask's slices picked
-// first and only those boxed.
+// first and only those boxed (a uint8 mask's in WebAssembly).
 function pickSlices(
   organ: QsOrganSource,
   mask: OrganMask,
   dims: readonly number[],
   count: number,
+  workspace: SliceWorkspace,
 ): SliceBox[] {
   if (organ.boxes !== undefined) return selectSlices(organ.boxes, count);
-  return selectSlices(findMaskSlices(mask.data, dims, mask.label), count).map(
-    (k) => sliceBox(mask.data, dims, k, mask.label) as SliceBox,
+  const { data, label } = mask;
+  const [nx = 1, ny = 1] = dims;
+  return selectSlices(findMaskSlices(data, dims, label), count).map((k) =>
+    label === undefined && data instanceof Uint8Array
+      ? (workspace.kernels.byteBox(data, k, nx, ny) as SliceBox)
+      : (sliceBox(data, dims, k, label) as SliceBox),
   );
 }

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../package-root.js';
 import type { ResizePlan } from './pillow-resize.js';
+import type { SliceBox } from './slice-boxes.js';
 
 // The WebAssembly build of the slice arithmetic (src/qs/kernels/slice-kernels.c, built by
-// scripts/build-slice-kernels.sh): the int16 CT crop, Pillow's two-pass resize and the
-// normalisation, bit-identical to the TypeScript (test/qs/slice-kernels.test.ts) and 2-3x
-// faster with 128-bit SIMD. One SliceKernels per preprocessing loop: it owns a WebAssembly
+// scripts/build-slice-kernels.sh): a uint8 mask slice's box, the int16 CT crop, Pillow's
+// two-pass resize and the normalisation, identical to the TypeScript
+// (test/qs/slice-kernels.test.ts) and 2-3x faster with 128-bit SIMD. One SliceKernels per preprocessing loop: it owns a WebAssembly
 // memory where the loop crops, resizes and normalises each slice.
 
 export const SLICE_KERNELS_WASM = `${packageRoot}/src/qs/kernels/slice-kernels.wasm`;
 
 interface KernelExports {
+  byte_box(plane: number, nx: number, ny: number, out: number): void;
   crop_window_i16(
     band: number,
     nx: number,
@@ -107,6 +109,25 @@ export class SliceKernels {
     if (this.table?.lo === lo && this.table.hi === hi) return;
     this.f32.set(table, RESERVED / 4);
     this.table = { lo, hi };
+  }
+
+  // The box of the non-zero voxels of slice k of a uint8 mask (nx x ny slices), or undefined.
+  byteBox(mask: Uint8Array, k: number, nx: number, ny: number): SliceBox | undefined {
+    const plane = nx * ny;
+    const out = this.scratchStart();
+    this.ensure(out + 16 + plane);
+    this.u8.set(mask.subarray(k * plane, (k + 1) * plane), out + 16);
+    this.kernels.byte_box(out + 16, nx, ny, out);
+    const [rmin, rmax, cmin, cmax] = this.i32.subarray(out / 4, out / 4 + 4) as unknown as number[];
+    return (rmax as number) < 0
+      ? undefined
+      : {
+          k,
+          rmin: rmin as number,
+          rmax: rmax as number,
+          cmin: cmin as number,
+          cmax: cmax as number,
+        };
   }
 
   cropWindowInt16(band: number, nx: number, c0: number, w: number, h: number, out: number): void {

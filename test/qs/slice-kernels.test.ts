@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../src/package-root.js';
 import { planResize, reachingOutputs, resizeBilinearF } from '../../src/qs/pillow-resize.js';
+import { sliceBox } from '../../src/qs/slice-boxes.js';
 import { SLICE_KERNELS_WASM, SliceKernels } from '../../src/qs/slice-kernels.js';
 
 // The WebAssembly kernels against their TypeScript twins, bit for bit, on seeded inputs; and
@@ -98,6 +99,34 @@ test('the WebAssembly normalisation and int16 window crop equal the TypeScript a
     for (let c = 0; c < 20; c++)
       expected[r * 20 + c] = table[(band[r * nx + 5 + c] as number) + 32768] as number;
   assert.equal(firstBitDifference(got, expected), -1);
+});
+
+test('the WebAssembly box of a uint8 mask slice equals the TypeScript one', () => {
+  const random = lcg(4242);
+  const kernels = new SliceKernels();
+  for (let trial = 0; trial < 300; trial++) {
+    const nx = 1 + random(70);
+    const ny = 1 + random(40);
+    const nz = 3;
+    const mask = new Uint8Array(nx * ny * nz);
+    // Empty, one voxel (edges included), or a sprinkled box; any non-zero byte counts.
+    const kind = trial % 3;
+    if (kind === 1) mask[nx * ny + random(nx * ny)] = 1 + random(255);
+    if (kind === 2) {
+      const r0 = random(ny);
+      const c0 = random(nx);
+      const r1 = r0 + random(ny - r0);
+      const c1 = c0 + random(nx - c0);
+      for (let r = r0; r <= r1; r++)
+        for (let c = c0; c <= c1; c++) if (random(4) === 0) mask[nx * ny + r * nx + c] = 255;
+    }
+    for (let k = 0; k < nz; k++)
+      assert.deepEqual(
+        kernels.byteBox(mask, k, nx, ny),
+        sliceBox(mask, [nx, ny, nz], k),
+        `trial ${trial}, slice ${k}`,
+      );
+  }
 });
 
 test('the kernels memory grows for large crops and keeps what it holds', () => {

@@ -1,6 +1,6 @@
-// The arithmetic of QS slice preprocessing (QS-INFERENCE.md, steps 3-5) for WebAssembly with
-// 128-bit SIMD: the int16 CT crop through its window table, Pillow's two-pass BILINEAR mode-F
-// resize, and the normalisation. Each function does exactly the operations of its TypeScript
+// The arithmetic of QS slice preprocessing (QS-INFERENCE.md, steps 2-5) for WebAssembly with
+// 128-bit SIMD: a mask slice's bounding box, the int16 CT crop through its window table,
+// Pillow's two-pass BILINEAR mode-F resize, and the normalisation. Each function does exactly the operations of its TypeScript
 // twin (src/qs/preprocess.ts, src/qs/pillow-resize.ts), in the same order and precision, so the
 // results are bit-identical: double coefficients and accumulators summed tap by tap from 0,
 // float32 storage, float32 (x - mean) / std. Build with scripts/build-slice-kernels.sh (no
@@ -103,6 +103,40 @@ void resize_two_pass(const float *src, int in_w, int out_w, int out_h, const int
                       temp + (r0 - y_first) * out_w, x_from, x_to);
   resample_vertical(temp, out_w, out_h, v_bounds, v_kk, v_ksize, y_first, out, x_from, x_to,
                     r0 - y_first, r1 - y_first);
+}
+
+// The bounding box of the non-zero bytes of an nx x ny uint8 plane (a per-organ mask slice):
+// out = {rmin, rmax, cmin, cmax}, rmax = -1 when there are none. All-zero runs of 16 bytes are
+// skipped with one SIMD test.
+EXPORT(byte_box)
+void byte_box(const unsigned char *plane, int nx, int ny, int *out) {
+  int rmin = ny, rmax = -1, cmin = nx, cmax = -1;
+  for (int r = 0; r < ny; r++) {
+    const unsigned char *row = plane + r * nx;
+    int first = -1, last = -1, c = 0;
+    for (; c + 16 <= nx; c += 16) {
+      if (!wasm_v128_any_true(wasm_v128_load(row + c))) continue;
+      for (int i = c; i < c + 16; i++) {
+        if (row[i] == 0) continue;
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    for (; c < nx; c++) {
+      if (row[c] == 0) continue;
+      if (first < 0) first = c;
+      last = c;
+    }
+    if (first < 0) continue;
+    if (rmax < 0) rmin = r;
+    rmax = r;
+    if (first < cmin) cmin = first;
+    if (last > cmax) cmax = last;
+  }
+  out[0] = rmin;
+  out[1] = rmax;
+  out[2] = cmin;
+  out[3] = cmax;
 }
 
 // dst[i] = (src[i] - mean) / std in float32, four at a time.
