@@ -8,6 +8,7 @@ import type {
   PostedError,
   ToCaseWorker,
 } from './case-worker-messages.js';
+import { Mailbox } from './mailbox.js';
 import { scoreCases } from './score-cases.js';
 import { openQsSession } from './session.js';
 
@@ -20,24 +21,8 @@ if (port === null) throw new Error('case-worker.js runs only as a worker thread'
 const { bundleDir, threads, batchSize } = workerData as CaseWorkerData;
 const post = (message: FromCaseWorker) => port.postMessage(message);
 
-// The messages not yet taken, and whoever waits for the next.
-const inbox: ToCaseWorker[] = [];
-let wake: (() => void) | undefined;
-port.on('message', (message: ToCaseWorker) => {
-  if (message.type === 'stop') inbox.unshift(message);
-  else inbox.push(message);
-  wake?.();
-});
-async function nextMessage(): Promise<ToCaseWorker> {
-  for (;;) {
-    const message = inbox.shift();
-    if (message !== undefined) return message;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = undefined;
-  }
-}
+const inbox = new Mailbox<ToCaseWorker>();
+port.on('message', (message: ToCaseWorker) => inbox.put(message, message.type === 'stop'));
 
 let stopped = false;
 // The positions of the cases handed to scoreCases in this call, in order (its output order).
@@ -45,7 +30,7 @@ const order: number[] = [];
 // The cases of one call: up to its flush (or a stop).
 async function* callCases() {
   for (;;) {
-    const message = await nextMessage();
+    const message = await inbox.next();
     if (message.type === 'stop') stopped = true;
     if (message.type !== 'case') return;
     order.push(message.index);

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { QsBundle } from './bundle.js';
 import { type QsCaseFiles, openCaseFiles } from './case-sources.js';
 import type { CaseWorkerData, FromCaseWorker, PostedError } from './case-worker-messages.js';
+import { Mailbox } from './mailbox.js';
 import { type QsCaseScore, scoreCases } from './score-cases.js';
 import { type QsSession, openQsSession } from './session.js';
 
@@ -78,22 +79,8 @@ async function openWorkerScorer(
   count: number,
   data: CaseWorkerData,
 ): Promise<QsScorer> {
-  const events: FromCaseWorker[] = [];
-  let wake: (() => void) | undefined;
-  const push = (event: FromCaseWorker) => {
-    events.push(event);
-    wake?.();
-  };
-  const nextEvent = async (): Promise<FromCaseWorker> => {
-    for (;;) {
-      const event = events.shift();
-      if (event !== undefined) return event;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
-    }
-  };
+  const events = new Mailbox<FromCaseWorker>();
+
   let closing = false;
   const pool: CaseWorker[] = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./case-worker.js', import.meta.url), { workerData: data });
@@ -101,12 +88,12 @@ async function openWorkerScorer(
     const entry: CaseWorker = { worker, holding: 0, exited };
     worker.on('message', (event: FromCaseWorker) => {
       if (event.type === 'result') entry.holding--;
-      push(event);
+      events.put(event);
     });
-    worker.on('error', (error) => push({ type: 'failed', error: postedError(error) }));
+    worker.on('error', (error) => events.put({ type: 'failed', error: postedError(error) }));
     worker.on('exit', (code) => {
       if (!closing)
-        push({
+        events.put({
           type: 'failed',
           error: { userError: false, message: `QS case worker exited (code ${code})` },
         });
@@ -121,7 +108,7 @@ async function openWorkerScorer(
   };
   // Every worker's session open, or the first failure (a bundle ONNX Runtime cannot load).
   for (let ready = 0; ready < count; ) {
-    const event = await nextEvent();
+    const event = await events.next();
     if (event.type === 'ready') ready++;
     else if (event.type === 'failed') {
       await close();
@@ -158,7 +145,7 @@ async function openWorkerScorer(
     try {
       handOut();
       while (flushes < pool.length || emitted < cases.length) {
-        const event = await nextEvent();
+        const event = await events.next();
         if (event.type === 'failed') {
           broken = revived(event.error, bundle);
           throw broken;
