@@ -80,7 +80,6 @@ async function openWorkerScorer(
   data: CaseWorkerData,
 ): Promise<QsScorer> {
   const events = new Mailbox<FromCaseWorker>();
-
   let closing = false;
   const pool: CaseWorker[] = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./case-worker.js', import.meta.url), { workerData: data });
