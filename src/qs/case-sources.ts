@@ -53,6 +53,19 @@ export async function listSegmentationFiles(
   return organs;
 }
 
+// Memory for the volumes of cases read one after the other (buildSliceBatches is done with a
+// case before it takes the next): a case read through it is valid until the next one is.
+export interface CaseBuffers {
+  image: VoxelBuffer;
+  labels: VoxelBuffer;
+}
+
+// Which organs to keep, and memory to read into (default: the case's own).
+export interface CaseOptions {
+  organs?: ReadonlySet<string>;
+  buffers?: CaseBuffers;
+}
+
 // A case from a CT and a folder of per-organ masks (mask > 0). The masks are read one after the
 // other into the same memory (buildSliceBatches is done with a mask before it loads the next):
 // a loaded mask is valid until the next organ's is loaded.
@@ -60,11 +73,11 @@ export async function caseFromSegmentations(
   caseId: string,
   imagePath: string,
   segmentationsDir: string,
-  options: { organs?: ReadonlySet<string> } = {},
+  options: CaseOptions = {},
 ): Promise<QsCaseSource> {
   const files = await listSegmentationFiles(segmentationsDir, options.organs);
-  const image = await readNifti(imagePath);
-  const reuse: VoxelBuffer = {};
+  const image = await readNifti(imagePath, { reuse: options.buffers?.image ?? {} });
+  const reuse: VoxelBuffer = options.buffers?.labels ?? {};
   const organs: QsOrganSource[] = files.map(({ organ, file }) => ({
     name: organ,
     mask: async (): Promise<OrganMask> => {
@@ -84,10 +97,10 @@ export async function caseFromLabelMap(
   imagePath: string,
   labelPath: string,
   classMap: Readonly<Record<string, string>>,
-  options: { organs?: ReadonlySet<string> } = {},
+  options: CaseOptions = {},
 ): Promise<QsCaseSource> {
-  const image = await readNifti(imagePath);
-  const labels = await readLabelMap(labelPath);
+  const image = await readNifti(imagePath, { reuse: options.buffers?.image ?? {} });
+  const labels = await readLabelMap(labelPath, { reuse: options.buffers?.labels ?? {} });
   checkSameDims(image, labels, imagePath, labelPath);
   const boxes = findLabelSliceBoxes(labels.data, labels.dims);
   const entries = Object.entries(classMap)
@@ -114,9 +127,12 @@ export type QsCaseFiles = { caseId: string; image: string; organs?: readonly str
   | { labels: string; classes: Readonly<Record<string, string>> }
 );
 
-// Opens a case from its files.
-export function openCaseFiles(files: QsCaseFiles): Promise<QsCaseSource> {
-  const options = files.organs === undefined ? {} : { organs: new Set(files.organs) };
+// Opens a case from its files (into `buffers` when given: see CaseBuffers).
+export function openCaseFiles(files: QsCaseFiles, buffers?: CaseBuffers): Promise<QsCaseSource> {
+  const options: CaseOptions = {
+    ...(files.organs === undefined ? {} : { organs: new Set(files.organs) }),
+    ...(buffers === undefined ? {} : { buffers }),
+  };
   return 'segmentations' in files
     ? caseFromSegmentations(files.caseId, files.image, files.segmentations, options)
     : caseFromLabelMap(files.caseId, files.image, files.labels, files.classes, options);

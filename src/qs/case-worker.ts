@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors.js';
 import { loadBundle } from './bundle.js';
-import { openCaseFiles } from './case-sources.js';
+import { caseReading } from './case-reading.js';
 import type {
   CaseWorkerData,
   FromCaseWorker,
@@ -27,6 +27,7 @@ port.on('message', (message: ToCaseWorker) => inbox.put(message, message.type ==
 let stopped = false;
 // The positions of the cases handed to scoreCases in this call, in order (its output order).
 const order: number[] = [];
+const reading = caseReading();
 // The cases of one call: up to its flush (or a stop).
 async function* callCases() {
   for (;;) {
@@ -34,7 +35,7 @@ async function* callCases() {
     if (message.type === 'stop') stopped = true;
     if (message.type !== 'case') return;
     order.push(message.index);
-    yield await openCaseFiles(message.files);
+    yield await reading.open(message.files);
   }
 }
 
@@ -51,7 +52,12 @@ try {
   try {
     post({ type: 'ready' });
     while (!stopped) {
-      for await (const result of scoreCases(bundle, session, callCases(), { batchSize }))
+      for await (const result of scoreCases(
+        bundle,
+        session,
+        callCases(),
+        reading.options(batchSize),
+      ))
         post({ type: 'result', index: order.shift() as number, result });
       if (!stopped) post({ type: 'flushed' });
     }

@@ -2,7 +2,8 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { QsBundle } from './bundle.js';
-import { type QsCaseFiles, openCaseFiles } from './case-sources.js';
+import { caseReading } from './case-reading.js';
+import type { QsCaseFiles } from './case-sources.js';
 import type { CaseWorkerData, FromCaseWorker, PostedError } from './case-worker-messages.js';
 import { Mailbox } from './mailbox.js';
 import { type QsCaseScore, scoreCases } from './score-cases.js';
@@ -53,12 +54,13 @@ export async function openQsScorer(
 }
 
 function localScorer(bundle: QsBundle, session: QsSession, batchSize: number): QsScorer {
+  const reading = caseReading();
   return {
-    async *score(cases) {
+    score(cases) {
       async function* sources() {
-        for (const files of cases) yield await openCaseFiles(files);
+        for (const files of cases) yield await reading.open(files);
       }
-      yield* scoreCases(bundle, session, sources(), { batchSize });
+      return scoreCases(bundle, session, sources(), reading.options(batchSize));
     },
     close: () => session.dispose(),
   };

@@ -67,6 +67,8 @@ export interface BatchOptions {
   // Reuse two buffers in turn (the consumer must be done with a batch before taking the
   // batch after next); false gives every batch its own arrays.
   reuseBuffers?: boolean;
+  // The preprocessing workspace, to keep between calls (default: a new one).
+  workspace?: SliceWorkspace;
 }
 
 // Yields batches of preprocessed slices and case markers, in input order.
@@ -79,7 +81,7 @@ export async function* buildSliceBatches(
   const size = bundle.params.inputSize;
   const embeddingSize = bundle.manifest.embeddingSize;
   const reuse = options.reuseBuffers ?? true;
-  const workspace = new SliceWorkspace();
+  const workspace = options.workspace ?? new SliceWorkspace();
   const pool: { images: Float32Array; embeddings: Float32Array }[] = [];
   let turn = 0;
   const fresh = () => {

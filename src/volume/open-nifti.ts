@@ -1,4 +1,4 @@
-import { type Stats, createReadStream, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -26,15 +26,24 @@ export interface OpenedNifti {
   reader: ByteSource;
 }
 
+// Where a file read whole is put: `bytes`, grown when too small, for reads one after the other
+// (the bytes are in use until the read is done).
+export interface FileBuffer {
+  bytes?: Uint8Array;
+}
+
 // Opens path, checks it is a readable NIfTI file, parses its header and seeks to the voxels.
-// Files up to wholeFileBytes are read whole (0: every file is streamed).
+// Files up to wholeFileBytes are read whole (0: every file is streamed), into `into` if given.
 export async function openNifti(
   path: string,
   wholeFileBytes = WHOLE_FILE_BYTES,
+  into?: FileBuffer,
 ): Promise<OpenedNifti> {
   const size = checkFile(path);
   const { reader, compressed } =
-    size <= wholeFileBytes && DIRECT ? await readWhole(path) : await openStream(path, size);
+    size <= wholeFileBytes && DIRECT
+      ? await readWhole(path, size, into)
+      : await openStream(path, size);
   try {
     const header = await guardRead(path, compressed, () => readHeader(path, reader, compressed));
     if (!compressed && header.voxOffset > size) {
@@ -136,10 +145,31 @@ function isGzip(bytes: Uint8Array): boolean {
 }
 
 // A small file: read whole, decoded from memory (gzip only where GunzipSource can inflate).
-async function readWhole(path: string): Promise<{ reader: ByteSource; compressed: boolean }> {
-  const bytes = await guardRead(path, false, async () => readFileSync(path));
+async function readWhole(
+  path: string,
+  size: number,
+  into: FileBuffer = {},
+): Promise<{ reader: ByteSource; compressed: boolean }> {
+  const bytes = await guardRead(path, false, async () => readFileInto(path, size, into));
   const compressed = isGzip(bytes);
   return { reader: compressed ? new GunzipSource(bytes) : new MemorySource(bytes), compressed };
+}
+
+// The file's `size` bytes (fewer if it shrank meanwhile), read into `into`.
+function readFileInto(path: string, size: number, into: FileBuffer): Uint8Array {
+  if (into.bytes === undefined || into.bytes.length < size) into.bytes = Buffer.allocUnsafe(size);
+  const fd = openSync(path, 'r');
+  try {
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, into.bytes, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return into.bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // A large file: read in chunks as its bytes are asked for (gunzipped on the fly).

@@ -1,7 +1,7 @@
 import { DATATYPES, type DataTypeInfo } from './datatypes.js';
 import { checkVoxelBytes, maxVoxelBytes } from './memory-limit.js';
 import type { NiftiHeader } from './nifti-header.js';
-import { openNifti } from './open-nifti.js';
+import { type FileBuffer, openNifti } from './open-nifti.js';
 import { expectEnd, readExactly } from './read-voxel-bytes.js';
 import { applyScaling, bytesToHold, swapBytesInPlace } from './scale-voxels.js';
 import type { Volume, VoxelArray } from './types.js';
@@ -22,7 +22,8 @@ export interface ReadNiftiOptions {
 // Memory shared by reads of volumes used one after the other: each read puts its stored voxels
 // there (growing it when too small), so the volume returned views it until the next read
 // through the same VoxelBuffer overwrites it. Saves allocating and collecting an array per read.
-export interface VoxelBuffer {
+// Its `bytes` (FileBuffer) hold the file itself when it is read whole (a small .nii.gz).
+export interface VoxelBuffer extends FileBuffer {
   buffer?: ArrayBuffer;
 }
 
@@ -36,7 +37,7 @@ export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
 // Reads a whole NIfTI-1/2 .nii or .nii.gz volume, scaled, in the file's voxel order.
 export async function readNifti(path: string, options: ReadNiftiOptions = {}): Promise<Volume> {
   const limit = maxVoxelBytes(options.maxBytes);
-  const { header, reader } = await openNifti(path, options.wholeFileBytes);
+  const { header, reader } = await openNifti(path, options.wholeFileBytes, options.reuse);
   try {
     const dt = DATATYPES[header.datatype];
     const voxels = header.dims.reduce((a, b) => a * b, 1);

@@ -32,10 +32,14 @@ test('reads through one VoxelBuffer are exact, share its memory and grow it when
   ];
   const reuse: VoxelBuffer = {};
   let previous: ArrayBuffer | undefined;
+  const files = new Set<Uint8Array>();
   for (const [i, volume] of volumes.entries()) {
     const path = join(dir, `v${i}.nii.gz`);
     await writeNifti(path, volume);
     const back = await readNifti(path, { reuse });
+    // The small gzip file itself was read whole into the VoxelBuffer's bytes.
+    assert.ok(reuse.bytes !== undefined, `volume ${i}: file bytes kept`);
+    files.add(reuse.bytes);
     assert.equal(back.data.constructor, volume.data.constructor);
     assert.equal(back.data.length, volume.data.length);
     assert.ok(bytesOf(back.data).equals(bytesOf(volume.data)), `volume ${i}: voxel bytes differ`);
@@ -45,6 +49,7 @@ test('reads through one VoxelBuffer are exact, share its memory and grow it when
     previous = reuse.buffer;
   }
   assert.equal(reuse.buffer?.byteLength, 7 * 5 * 6 * 2);
+  assert.ok(files.size < volumes.length, 'the file bytes are reused between reads too');
 });
 
 test('a scaled volume gets its own array; the stored voxels go through the VoxelBuffer', async () => {
