@@ -23,20 +23,30 @@ void crop_window_i16(const short *band, int nx, int c0, int w, int h, const floa
 }
 
 // ImagingResampleHorizontal_32bpc (float case): `rows` rows of src from row `first`, output
-// columns [x_from, x_to) of each, into dst rows 0.. (width out_w).
+// columns [x_from, x_to) of each, into dst rows 0.. (width out_w). One output column at a time,
+// down the rows, so that its tap count is fixed in the inner loop (2 and 3 taps written out).
 static void resample_horizontal(const float *src, int src_w, int first, int rows, int out_w,
                                 const int *bounds, const double *kk, int ksize, float *dst,
                                 int x_from, int x_to) {
-  for (int yy = 0; yy < rows; yy++) {
-    const float *row = src + (first + yy) * src_w;
-    float *out = dst + yy * out_w;
-    for (int xx = x_from; xx < x_to; xx++) {
-      const float *s = row + bounds[xx * 2];
-      const int n = bounds[xx * 2 + 1];
-      const double *k = kk + xx * ksize;
-      double ss = 0;
-      for (int x = 0; x < n; x++) ss += (double)s[x] * k[x];
-      out[xx] = (float)ss;
+  for (int xx = x_from; xx < x_to; xx++) {
+    const float *s = src + first * src_w + bounds[xx * 2];
+    const int n = bounds[xx * 2 + 1];
+    const double *k = kk + xx * ksize;
+    float *out = dst + xx;
+    if (n == 2) {
+      const double k0 = k[0], k1 = k[1];
+      for (int yy = 0; yy < rows; yy++, s += src_w, out += out_w)
+        *out = (float)(0.0 + (double)s[0] * k0 + (double)s[1] * k1);
+    } else if (n == 3) {
+      const double k0 = k[0], k1 = k[1], k2 = k[2];
+      for (int yy = 0; yy < rows; yy++, s += src_w, out += out_w)
+        *out = (float)(0.0 + (double)s[0] * k0 + (double)s[1] * k1 + (double)s[2] * k2);
+    } else {
+      for (int yy = 0; yy < rows; yy++, s += src_w, out += out_w) {
+        double ss = 0;
+        for (int x = 0; x < n; x++) ss += (double)s[x] * k[x];
+        *out = (float)ss;
+      }
     }
   }
 }
