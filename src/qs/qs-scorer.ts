@@ -54,17 +54,27 @@ export async function openQsScorer(
 }
 
 function localScorer(bundle: QsBundle, session: QsSession, batchSize: number): QsScorer {
+  // The calls share the memory cases are read into: one at a time.
   const reading = caseReading();
+  let busy = false;
   return {
-    score(cases) {
-      async function* sources() {
-        for (const files of cases) yield await reading.open(files);
+    async *score(cases) {
+      if (busy) throw new Error(ONE_CALL_AT_A_TIME);
+      busy = true;
+      try {
+        async function* sources() {
+          for (const files of cases) yield await reading.open(files);
+        }
+        yield* scoreCases(bundle, session, sources(), reading.options(batchSize));
+      } finally {
+        busy = false;
       }
-      return scoreCases(bundle, session, sources(), reading.options(batchSize));
     },
     close: () => session.dispose(),
   };
 }
+
+const ONE_CALL_AT_A_TIME = 'a QS scorer scores one call at a time';
 
 // Cases a worker may hold at once: the one it preprocesses and the next, so that its batches
 // run on across case boundaries.
@@ -120,7 +130,7 @@ async function openWorkerScorer(
 
   async function* score(input: Iterable<QsCaseFiles>): AsyncGenerator<QsCaseScore> {
     if (broken) throw broken;
-    if (busy) throw new Error('a QS scorer scores one call at a time');
+    if (busy) throw new Error(ONE_CALL_AT_A_TIME);
     busy = true;
     const cases = [...input];
     let next = 0;

@@ -89,6 +89,16 @@ test('workers give the scores of the main thread, in input order', { skip: missi
     await assert.rejects(async () => {
       for await (const _ of scorer.score(cases));
     }, /abandoned/);
+    // One call at a time, on one thread too (the calls share the memory cases are read into).
+    const oneThread = await openQsScorer(bundle, { threads: 1 });
+    try {
+      const first = oneThread.score(cases);
+      await first.next();
+      await assert.rejects(oneThread.score(cases).next(), /one call at a time/);
+      await first.return(undefined);
+    } finally {
+      await oneThread.close();
+    }
   } finally {
     await scorer.close();
   }
