@@ -20,7 +20,7 @@
 // load, the CPU ones less.
 //
 //   npm run bench:qs-throughput -- [--work DIR] [--small BUNDLE] [--small-checkpoint PTH]
-//       [--small-repeat 10] [--large-organs 6] [--batch 32] [--workers 2] [--threads N]
+//       [--small-repeat 20] [--large-organs 6] [--batch 32] [--workers 2] [--threads N]
 //       [--rounds 3] [--skip-torch] [--skip-large] [--resnet18]
 //
 // Targets (issue 4): whole path >= 2x the torch path and >= 85% of bare ONNX. Figures and what
@@ -72,7 +72,7 @@ const { values: opts } = parseArgs({
     work: { type: 'string' },
     small: { type: 'string' },
     'small-checkpoint': { type: 'string' },
-    'small-repeat': { type: 'string', default: '10' },
+    'small-repeat': { type: 'string', default: '20' },
     'large-organs': { type: 'string', default: '6' },
     batch: { type: 'string', default: '32' },
     workers: { type: 'string', default: '2' },
