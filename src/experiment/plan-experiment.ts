@@ -58,6 +58,16 @@ export function planExperiment(
     s.methods.reduce((n, m) => n + (randomized(m) ? s.seeds.length : 1), 0);
   const totalJobs = m0s.length * perM0 + downstream;
   const poolById = new Map(data.pool.map((c) => [c.id, c]));
+  // The evaluation of a test-set prediction: each case's predicted mask against its label.
+  const testEvaluation = (tested: Done<PredictOutput>) => ({
+    classes: data.classes,
+    nsdToleranceMm: s.nsdToleranceMm,
+    cases: data.test.map((c) => ({
+      id: c.id,
+      prediction: predictedFiles(tested.dir, tested.output, c.id).mask,
+      truth: c.label,
+    })),
+  });
 
   return {
     totalJobs,
@@ -125,15 +135,7 @@ export function planExperiment(
           evaluateJob(
             experimentId,
             { key: evaluateKey, kind: 'evaluate', method, seed, budget },
-            {
-              classes: data.classes,
-              nsdToleranceMm: s.nsdToleranceMm,
-              cases: data.test.map((c) => ({
-                id: c.id,
-                prediction: predictedFiles(tested.dir, tested.output, c.id).mask,
-                truth: c.label,
-              })),
-            },
+            testEvaluation(tested),
           ),
         );
       };
@@ -229,15 +231,7 @@ export function planExperiment(
             evaluateJob(
               experimentId,
               { key, kind: 'evaluate', method: 'baseline', seed: seed0, budget: 0 },
-              {
-                classes: data.classes,
-                nsdToleranceMm: s.nsdToleranceMm,
-                cases: data.test.map((c) => ({
-                  id: c.id,
-                  prediction: predictedFiles(tested.dir, tested.output, c.id).mask,
-                  truth: c.label,
-                })),
-              },
+              testEvaluation(tested),
             ),
           );
         })();
