@@ -118,16 +118,9 @@ export class SliceKernels {
     this.ensure(out + 16 + plane);
     this.u8.set(mask.subarray(k * plane, (k + 1) * plane), out + 16);
     this.kernels.byte_box(out + 16, nx, ny, out);
-    const [rmin, rmax, cmin, cmax] = this.i32.subarray(out / 4, out / 4 + 4) as unknown as number[];
-    return (rmax as number) < 0
-      ? undefined
-      : {
-          k,
-          rmin: rmin as number,
-          rmax: rmax as number,
-          cmin: cmin as number,
-          cmax: cmax as number,
-        };
+    const box = Array.from(this.i32.subarray(out / 4, out / 4 + 4));
+    const [rmin = 0, rmax = -1, cmin = 0, cmax = 0] = box;
+    return rmax < 0 ? undefined : { k, rmin, rmax, cmin, cmax };
   }
 
   cropWindowInt16(band: number, nx: number, c0: number, w: number, h: number, out: number): void {
