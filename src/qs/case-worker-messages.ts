@@ -10,9 +10,9 @@ export interface CaseWorkerData {
   batchSize: number;
 }
 
-// Main thread -> worker: one more case of the current call (its position in the call's input);
-// the call's last case was sent (finish the partial batch, report, wait for the next call); or
-// stop (release the session and exit: a worker is never terminated while its ONNX Runtime
+// Main thread -> worker: the next case of the current call (its position in the call's input),
+// sent first unasked and then for each 'want'; no case is left in this call (finish the partial
+// batch, report, wait for the next call); or stop (release the session and exit: a worker is never terminated while its ONNX Runtime
 // session lives, which can abort the process).
 export type ToCaseWorker =
   | { type: 'case'; index: number; files: QsCaseFiles }
@@ -28,10 +28,12 @@ export interface PostedError {
   stack?: string;
 }
 
-// Worker -> main thread: its session is open; a case's scores; every case of the call is
-// reported; a failure (the worker then exits).
+// Worker -> main thread: its session is open; send the next case (asked while the one before is
+// read and scored); a case's scores; every case of the call is reported; a failure (the worker
+// then exits).
 export type FromCaseWorker =
   | { type: 'ready' }
+  | { type: 'want' }
   | { type: 'result'; index: number; result: QsCaseScore }
   | { type: 'flushed' }
   | { type: 'failed'; error: PostedError };

@@ -28,12 +28,14 @@ let stopped = false;
 // The positions of the cases handed to scoreCases in this call, in order (its output order).
 const order: number[] = [];
 const reading = caseReading();
-// The cases of one call: up to its flush (or a stop).
+// The cases of one call: up to its flush (or a stop). The next case is asked for as soon as one
+// arrives, so that it is there when this one's slices are all in batches.
 async function* callCases() {
   for (;;) {
     const message = await inbox.next();
     if (message.type === 'stop') stopped = true;
     if (message.type !== 'case') return;
+    post({ type: 'want' });
     order.push(message.index);
     yield await reading.open(message.files);
   }

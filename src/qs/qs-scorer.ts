@@ -76,13 +76,8 @@ function localScorer(bundle: QsBundle, session: QsSession, batchSize: number): Q
 
 const ONE_CALL_AT_A_TIME = 'a QS scorer scores one call at a time';
 
-// Cases a worker may hold at once: the one it preprocesses and the next, so that its batches
-// run on across case boundaries.
-const CASES_PER_WORKER = 2;
-
 interface CaseWorker {
   worker: Worker;
-  holding: number;
   exited: Promise<void>;
 }
 
@@ -91,20 +86,18 @@ async function openWorkerScorer(
   count: number,
   data: CaseWorkerData,
 ): Promise<QsScorer> {
-  const events = new Mailbox<FromCaseWorker>();
+  const events = new Mailbox<{ from: CaseWorker; event: FromCaseWorker }>();
   let closing = false;
   const pool: CaseWorker[] = Array.from({ length: count }, () => {
     const worker = new Worker(new URL('./case-worker.js', import.meta.url), { workerData: data });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const entry: CaseWorker = { worker, holding: 0, exited };
-    worker.on('message', (event: FromCaseWorker) => {
-      if (event.type === 'result') entry.holding--;
-      events.put(event);
-    });
-    worker.on('error', (error) => events.put({ type: 'failed', error: postedError(error) }));
+    const entry: CaseWorker = { worker, exited };
+    const put = (event: FromCaseWorker) => events.put({ from: entry, event });
+    worker.on('message', put);
+    worker.on('error', (error) => put({ type: 'failed', error: postedError(error) }));
     worker.on('exit', (code) => {
       if (!closing)
-        events.put({
+        put({
           type: 'failed',
           error: { userError: false, message: `QS case worker exited (code ${code})` },
         });
@@ -119,7 +112,7 @@ async function openWorkerScorer(
   };
   // Every worker's session open, or the first failure (a bundle ONNX Runtime cannot load).
   for (let ready = 0; ready < count; ) {
-    const event = await events.next();
+    const { event } = await events.next();
     if (event.type === 'ready') ready++;
     else if (event.type === 'failed') {
       await close();
@@ -137,34 +130,27 @@ async function openWorkerScorer(
     let flushes = 0;
     let emitted = 0;
     const finished = new Map<number, QsCaseScore>();
-    // Hands out cases to the workers holding fewest, up to CASES_PER_WORKER each; then flush.
-    const handOut = () => {
-      while (next < cases.length) {
-        const free = pool
-          .filter((w) => w.holding < CASES_PER_WORKER)
-          .sort((a, b) => a.holding - b.holding)[0];
-        if (free === undefined) return;
-        free.worker.postMessage({ type: 'case', index: next, files: cases[next] });
-        free.holding++;
+    // A worker asks for its next case while it reads one (and is sent the first unasked); it
+    // is answered at once, never made to wait for a result: a worker may need more cases
+    // before it can run a batch. After the last case, each is told to flush.
+    const sendNext = (to: CaseWorker) => {
+      if (next < cases.length) {
+        to.worker.postMessage({ type: 'case', index: next, files: cases[next] });
         next++;
-      }
-      if (next === cases.length) {
-        for (const w of pool) w.worker.postMessage({ type: 'flush' });
-        next++;
-      }
+      } else to.worker.postMessage({ type: 'flush' });
     };
     try {
-      handOut();
+      for (const w of pool) sendNext(w);
       while (flushes < pool.length || emitted < cases.length) {
-        const event = await events.next();
+        const { from, event } = await events.next();
         if (event.type === 'failed') {
           broken = revived(event.error, bundle);
           throw broken;
         }
+        if (event.type === 'want') sendNext(from);
         if (event.type === 'flushed') flushes++;
         if (event.type !== 'result') continue;
         finished.set(event.index, event.result);
-        handOut();
         for (let r = finished.get(emitted); r !== undefined; r = finished.get(emitted)) {
           finished.delete(emitted);
           emitted++;

@@ -104,6 +104,29 @@ test('workers give the scores of the main thread, in input order', { skip: missi
   }
 });
 
+// Workers once waited for a third case before running a batch that two cases could not fill,
+// while the main thread waited for a result before sending one: cases of few slices hung.
+test(
+  'workers finish cases too small to fill a batch (one organ, or none scorable)',
+  { skip: missing, timeout: 60_000 },
+  async () => {
+    const few = cases.map((c, i) => ({ ...c, organs: i % 4 === 3 ? ['colon'] : ['liver'] }));
+    const scorer = await openQsScorer(bundle, { workers: 2, threads: 1, batchSize: 64 });
+    try {
+      const local = await collect(few, 0);
+      assert.equal(local[0]?.organs[0]?.slices, 10);
+      assert.equal(local[3]?.organs[0]?.score, null, 'colon has no class in the shipped model');
+      for (let call = 0; call < 2; call++) {
+        const got: QsCaseScore[] = [];
+        for await (const r of scorer.score(few)) got.push(r);
+        assert.deepEqual(got, local);
+      }
+    } finally {
+      await scorer.close();
+    }
+  },
+);
+
 test(
   'a case a worker cannot read stops scoring with its user error',
   { skip: missing },
