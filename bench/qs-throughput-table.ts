@@ -28,6 +28,8 @@ export interface Row {
   workers: number;
   whole: Timing;
   wholeWorkers: Timing;
+  // W threads preprocessing and scoring cases decoded beforehand (no NIfTI decoding).
+  decodedPool: Timing;
   bare: Timing;
   barePool: Timing;
   torch: { timing: Timing; threads: number } | null;
@@ -40,21 +42,23 @@ export function printRows(rows: Row[]): void {
   for (const unit of ['wall', 'cpu'] as const) {
     console.log(`\nslices per ${unit === 'wall' ? 'wall' : 'CPU'} second:\n`);
     console.log(
-      '| bundle | slices | whole, 1 thread | whole, W workers | bare ONNX, 1 thread | bare ONNX, W threads | torch reference | whole / torch | whole / bare ONNX |',
+      '| bundle | slices | whole, 1 thread | whole, W workers | no decoding, W threads | bare ONNX, 1 thread | bare ONNX, W threads | torch reference | whole / torch | whole / bare ONNX | no decoding / bare ONNX |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
       const rate = (t: Timing) => r.slices / t[unit];
       const whole = Math.max(rate(r.whole), rate(r.wholeWorkers));
       const bare = Math.max(rate(r.bare), rate(r.barePool));
       const torch = r.torch === null ? null : rate(r.torch.timing);
       const vsTorch = torch === null ? 'n/a' : `${(whole / torch).toFixed(2)}x`;
+      const percent = (v: number) => `${((100 * v) / bare).toFixed(0)}%`;
       console.log(
-        `| ${r.setup.name} | ${r.slices} | ${f(rate(r.whole))} | ${f(rate(r.wholeWorkers))} (W=${r.workers}) | ${f(rate(r.bare))} | ${f(rate(r.barePool))} | ${f(torch)} | ${vsTorch} | ${((100 * whole) / bare).toFixed(0)}% |`,
+        `| ${r.setup.name} | ${r.slices} | ${f(rate(r.whole))} | ${f(rate(r.wholeWorkers))} (W=${r.workers}) | ${f(rate(r.decodedPool))} | ${f(rate(r.bare))} | ${f(rate(r.barePool))} | ${f(torch)} | ${vsTorch} | ${percent(whole)} | ${percent(rate(r.decodedPool))} |`,
       );
     }
   }
-  console.log('\n(whole / torch and whole / bare ONNX take the faster way of each side)');
+  console.log('\n(whole / torch and whole / bare ONNX take the faster way of each side;');
+  console.log(" 'no decoding' is the whole path's W threads with the volumes decoded beforehand)");
   console.log(
     '\ntorch weights; max |TS - torch| per organ score (absolute; relative to max(1, |score|)):',
   );

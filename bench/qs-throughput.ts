@@ -6,7 +6,9 @@
 // Each side runs two ways: on one thread with one session of ONNX Runtime's default threads,
 // and with --workers W threads of one single-threaded session each (the whole path: W case
 // workers; bare: W threads running their share of the batches). The ratios take each side's
-// faster way. Both sides open their sessions (and the whole path its workers) before the clock
+// faster way. A third figure splits the gap between them: W threads that preprocess and score
+// their share of the cases from volumes decoded beforehand (the whole path without NIfTI
+// decoding). Both sides open their sessions (and the whole path its workers) before the clock
 // starts; opening costs ~0.03 s on one thread and ~0.2 s for 2 workers with the small model.
 // Bundles: the shipped small model (models/qs-phantom: its backbone, its 9 organs, the case
 // read --small-repeat times) and a random-weight resnet50@256 made with the real exporter
@@ -127,14 +129,22 @@ async function bareOnnx(batches: SliceBatch[], session: QsSession) {
   for (const b of batches) await session.run(b.images, b.embeddings, b.count);
 }
 
-// The bare model on `workers` threads of one single-threaded session each, batches shared out;
-// resolves to a function that runs them all once.
-async function openBarePool(setup: Setup) {
+// A pool of `workers` threads of one single-threaded session each (qs-pool-worker.ts): 'bare'
+// runs its share of the batches, 'decoded' preprocesses and scores its share of the cases read
+// beforehand. Resolves to a function that runs them all once.
+async function openPool(setup: Setup, mode: 'bare' | 'decoded') {
   const pool = Array.from(
     { length: workers },
     (_, id) =>
-      new Worker(new URL('./qs-bare-pool-worker.js', import.meta.url), {
-        workerData: { bundleDir: setup.dir, cases: caseFiles(setup), batchSize, id, of: workers },
+      new Worker(new URL('./qs-pool-worker.js', import.meta.url), {
+        workerData: {
+          mode,
+          bundleDir: setup.dir,
+          cases: caseFiles(setup),
+          batchSize,
+          id,
+          of: workers,
+        },
       }),
   );
   await Promise.all(pool.map((w) => once(w, 'message')));
@@ -159,7 +169,8 @@ async function openBarePool(setup: Setup) {
 async function measure(setup: Setup): Promise<Row> {
   const bundle = await loadBundle(setup.dir);
   const session = await openQsSession(bundle, { threads });
-  const pool = await openBarePool(setup);
+  const pool = await openPool(setup, 'bare');
+  const decoded = await openPool(setup, 'decoded');
   const local = await openQsScorer(bundle, { batchSize, threads });
   const inWorkers = await openQsScorer(bundle, { batchSize, workers, threads: 1 });
   try {
@@ -177,8 +188,9 @@ async function measure(setup: Setup): Promise<Row> {
     let wholeWorkers: Timing | undefined;
     let bare: Timing | undefined;
     let barePool: Timing | undefined;
+    let decodedPool: Timing | undefined;
     let last: Awaited<ReturnType<typeof wholePath>> | undefined;
-    // Alternate the four so that a burst of load on the shared machine hits all alike.
+    // Alternate the five so that a burst of load on the shared machine hits all alike.
     for (let r = 0; r < rounds; r++) {
       const [result, w] = await timed(() => wholePath(setup, local));
       last = result;
@@ -186,10 +198,11 @@ async function measure(setup: Setup): Promise<Row> {
       wholeWorkers = best(wholeWorkers, (await timed(() => wholePath(setup, inWorkers)))[1]);
       bare = best(bare, (await timed(() => bareOnnx(batches, session)))[1]);
       barePool = best(barePool, (await timed(() => pool.run()))[1]);
+      decodedPool = best(decodedPool, (await timed(() => decoded.run()))[1]);
     }
     const slices = last?.slices ?? 0;
     const sliceCount = batches.reduce((n, b) => n + b.count, 0);
-    if (sliceCount !== slices || !whole || !wholeWorkers || !bare || !barePool)
+    if (sliceCount !== slices || !whole || !wholeWorkers || !bare || !barePool || !decodedPool)
       throw new Error(`bare batches hold ${sliceCount} slices, whole path ${slices}`);
     let torch: Row['torch'] = null;
     let diff: Row['diff'] = null;
@@ -218,10 +231,22 @@ async function measure(setup: Setup): Promise<Row> {
         }
       }
     }
-    return { setup, slices, workers, whole, wholeWorkers, bare, barePool, torch, diff };
+    return {
+      setup,
+      slices,
+      workers,
+      whole,
+      wholeWorkers,
+      decodedPool,
+      bare,
+      barePool,
+      torch,
+      diff,
+    };
   } finally {
     await session.dispose();
     await pool.close();
+    await decoded.close();
     await local.close();
     await inWorkers.close();
   }
