@@ -12,8 +12,8 @@ export interface CaseWorkerData {
 
 // Main thread -> worker: the next case of the current call (its position in the call's input),
 // sent first unasked and then for each 'want'; no case is left in this call (finish the partial
-// batch, report, wait for the next call); or stop (release the session and exit: a worker is never terminated while its ONNX Runtime
-// session lives, which can abort the process).
+// batch, report, wait for the next call); or stop (release the session and exit: a worker is
+// never terminated while its ONNX Runtime session lives, which can abort the process).
 export type ToCaseWorker =
   | { type: 'case'; index: number; files: QsCaseFiles }
   | { type: 'flush' }
