@@ -21,9 +21,10 @@ export async function scoreInputs(
         : { caseId: c.id, image: c.image, labels: c.labels.path, classes: c.labels.classes },
   );
   const rows: ScoredOrgan[] = [];
+  // No more case workers than cases: each opens its own session.
   const scorer = await openQsScorer(bundle, {
     batchSize: options.batchSize,
-    workers: options.workers,
+    workers: Math.min(options.workers, cases.length),
   });
   try {
     for await (const result of scorer.score(files)) {
