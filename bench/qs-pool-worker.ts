@@ -7,7 +7,8 @@ import { openQsSession } from '../src/qs/session.js';
 import { type QsCaseSource, type SliceBatch, buildSliceBatches } from '../src/qs/slice-batches.js';
 
 // One thread of a bench:qs-throughput pool, with its own single-threaded session. Before the
-// clock it makes its share of the work; on "go" it runs that share and says "done".
+// clock it makes its share of the work; on "go" it runs that share and posts the number of
+// slices it ran.
 // - bare: the batches of all cases are built (share: batch i where i % of === id); a run is
 //   session.run on each of its batches.
 // - decoded: its cases (case i where i % of === id) are read into memory, every mask the
@@ -48,7 +49,7 @@ async function decodedCase(files: QsCaseFiles): Promise<QsCaseSource> {
   return { ...source, organs };
 }
 
-let run: () => Promise<unknown>;
+let run: () => Promise<number>;
 if (mode === 'bare') {
   const mine: SliceBatch[] = [];
   let index = 0;
@@ -60,12 +61,16 @@ if (mode === 'bare') {
   }
   run = async () => {
     for (const b of mine) await session.run(b.images, b.embeddings, b.count);
+    return mine.reduce((n, b) => n + b.count, 0);
   };
 } else {
   const mine: QsCaseSource[] = [];
   for (const [i, c] of cases.entries()) if (i % of === id) mine.push(await decodedCase(c));
   const workspace = new SliceWorkspace();
-  run = () => scoreAllCases(bundle, session, mine, { batchSize, workspace });
+  run = async () => {
+    const scores = await scoreAllCases(bundle, session, mine, { batchSize, workspace });
+    return scores.reduce((n, c) => n + c.organs.reduce((m, o) => m + o.slices, 0), 0);
+  };
 }
 await run(); // warm-up
 port.on('message', async (message: 'go' | 'stop') => {
@@ -74,7 +79,6 @@ port.on('message', async (message: 'go' | 'stop') => {
     port.close();
     return;
   }
-  await run();
-  port.postMessage('done');
+  port.postMessage(await run());
 });
 port.postMessage('ready');

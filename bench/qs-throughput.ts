@@ -149,13 +149,17 @@ async function openPool(setup: Setup, mode: 'bare' | 'decoded') {
   );
   await Promise.all(pool.map((w) => once(w, 'message')));
   return {
-    run: () =>
-      Promise.all(
+    // Runs every thread's share once; resolves to the slices run in all.
+    run: async () => {
+      const counts = await Promise.all(
         pool.map(async (w) => {
           w.postMessage('go');
-          await once(w, 'message');
+          const [slices] = await once(w, 'message');
+          return slices as number;
         }),
-      ),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
     close: () =>
       Promise.all(
         pool.map(async (w) => {
@@ -197,8 +201,14 @@ async function measure(setup: Setup): Promise<Row> {
       whole = best(whole, w);
       wholeWorkers = best(wholeWorkers, (await timed(() => wholePath(setup, inWorkers)))[1]);
       bare = best(bare, (await timed(() => bareOnnx(batches, session)))[1]);
-      barePool = best(barePool, (await timed(() => pool.run()))[1]);
-      decodedPool = best(decodedPool, (await timed(() => decoded.run()))[1]);
+      const [bareSlices, bareTiming] = await timed(() => pool.run());
+      barePool = best(barePool, bareTiming);
+      const [decodedSlices, decodedTiming] = await timed(() => decoded.run());
+      decodedPool = best(decodedPool, decodedTiming);
+      if (bareSlices !== last.slices || decodedSlices !== last.slices)
+        throw new Error(
+          `slices run: whole path ${last.slices}, bare pool ${bareSlices}, no decoding ${decodedSlices}`,
+        );
     }
     const slices = last?.slices ?? 0;
     const sliceCount = batches.reduce((n, b) => n + b.count, 0);
