@@ -74,9 +74,11 @@ function addOutputs(batch: SliceBatch, dice: Float32Array): void {
 }
 
 // Scores cases one at a time (one case's volumes in memory, plus the batches being built and
-// run), yielding each case's result, in input order, as soon as all its slices have run. One
-// batch runs while the next is read and preprocessed: the builder's two buffers in turn allow
-// exactly that, as the batch before is awaited before the next is handed to the session.
+// run), yielding each case's result, in input order, as soon as all its slices have run. A
+// batch is handed to the session before the next is built and awaited before the one after is
+// handed over, which the builder's two buffers in turn allow. A session that runs off this
+// thread overlaps the two; onnxruntime-node 1.23 runs it on this thread (synchronously, in a
+// setImmediate), so there it runs when this generator next waits.
 export async function* scoreCases(
   bundle: QsBundle,
   session: QsSession,
