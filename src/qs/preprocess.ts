@@ -125,22 +125,23 @@ export function writeSliceInput(
   };
   const label = mask.label;
   const data = mask.data;
-  const pixels = kernels.f32;
-  const p0 = at.pixels / 4;
-  pixels.fill(0, p0, p0 + inside.r0 * width);
-  pixels.fill(0, p0 + inside.r1 * width, p0 + height * width);
-  for (let r = inside.r0; r < inside.r1; r++) {
-    const src = base + (crop.r0 + r) * nx + crop.c0;
-    const row = p0 + r * width;
-    pixels.fill(0, row, row + inside.c0);
-    pixels.fill(0, row + inside.c1, row + width);
-    if (label === undefined) {
-      for (let c = inside.c0; c < inside.c1; c++)
-        pixels[row + c] = (data[src + c] as number) > 0 ? 1 : 0;
-    } else {
-      for (let c = inside.c0; c < inside.c1; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
-    }
-  }
+  if (data instanceof Uint8Array) {
+    // The CT band is done with: the mask's rows take its place.
+    const start = base + (crop.r0 + inside.r0) * nx;
+    kernels.u8.set(data.subarray(start, start + Math.max(inside.r1 - inside.r0, 0) * nx), at.band);
+    kernels.cropMaskUint8(at.band, nx, crop.c0, width, height, inside, label, at.pixels);
+  } else
+    writeMaskCrop(
+      data,
+      label,
+      base + crop.r0 * nx + crop.c0,
+      nx,
+      width,
+      height,
+      inside,
+      kernels.f32,
+      at.pixels / 4,
+    );
   resizeNormalise(
     kernels,
     plan,
@@ -152,6 +153,35 @@ export function writeSliceInput(
     offset + size * size,
   );
   return crop;
+}
+
+// The mask channel's crop as float 0/1 (voxel > 0, or === label), non-zero only inside
+// `inside`, into pixels at p0 (width x height); `from` is the crop's first voxel.
+function writeMaskCrop(
+  data: VoxelArray,
+  label: number | undefined,
+  from: number,
+  nx: number,
+  width: number,
+  height: number,
+  inside: NonZeroRect,
+  pixels: Float32Array,
+  p0: number,
+): void {
+  pixels.fill(0, p0, p0 + inside.r0 * width);
+  pixels.fill(0, p0 + inside.r1 * width, p0 + height * width);
+  for (let r = inside.r0; r < inside.r1; r++) {
+    const src = from + r * nx;
+    const row = p0 + r * width;
+    pixels.fill(0, row, row + inside.c0);
+    pixels.fill(0, row + inside.c1, row + width);
+    if (label === undefined) {
+      for (let c = inside.c0; c < inside.c1; c++)
+        pixels[row + c] = (data[src + c] as number) > 0 ? 1 : 0;
+    } else {
+      for (let c = inside.c0; c < inside.c1; c++) pixels[row + c] = data[src + c] === label ? 1 : 0;
+    }
+  }
 }
 
 // Resizes the crop at at.pixels (zero outside `nonZero`) to S x S, normalises it and copies it

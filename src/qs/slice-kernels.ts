@@ -4,8 +4,8 @@ import type { ResizePlan } from './pillow-resize.js';
 import type { SliceBox } from './slice-boxes.js';
 
 // The WebAssembly build of the slice arithmetic (src/qs/kernels/slice-kernels.c, built by
-// scripts/build-slice-kernels.sh): a uint8 mask slice's box, the int16 CT crop, Pillow's
-// two-pass resize and the normalisation, identical to the TypeScript
+// scripts/build-slice-kernels.sh): a uint8 mask slice's box, the int16 CT crop, the uint8
+// mask crop, Pillow's two-pass resize and the normalisation, identical to the TypeScript
 // (test/qs/slice-kernels.test.ts) and 2-3x faster with 128-bit SIMD. One SliceKernels per preprocessing loop: it owns a WebAssembly
 // memory where the loop crops, resizes and normalises each slice.
 
@@ -41,6 +41,19 @@ interface KernelExports {
     xTo: number,
   ): void;
   normalise(src: number, n: number, mean: number, std: number, dst: number): void;
+  crop_mask_u8(
+    band: number,
+    nx: number,
+    c0: number,
+    w: number,
+    h: number,
+    r0: number,
+    r1: number,
+    ci0: number,
+    ci1: number,
+    label: number,
+    out: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -125,6 +138,23 @@ export class SliceKernels {
 
   cropWindowInt16(band: number, nx: number, c0: number, w: number, h: number, out: number): void {
     this.kernels.crop_window_i16(band, nx, c0, w, h, RESERVED, out);
+  }
+
+  // The mask channel's w x h crop at `out`: 1 where the mask byte is non-zero (label undefined)
+  // or equals label, inside `inside`; 0 elsewhere. `band` holds the mask rows of the crop's
+  // rows inside.r0..inside.r1, nx bytes each; c0 is the crop's first column.
+  cropMaskUint8(
+    band: number,
+    nx: number,
+    c0: number,
+    w: number,
+    h: number,
+    inside: { r0: number; r1: number; c0: number; c1: number },
+    label: number | undefined,
+    out: number,
+  ): void {
+    const { r0, r1, c0: ci0, c1: ci1 } = inside;
+    this.kernels.crop_mask_u8(band, nx, c0, w, h, r0, r1, ci0, ci1, label ?? -1, out);
   }
 
   // Pillow's two-pass resize of the crop at `src` (plan.inWidth x plan.inHeight, zero outside

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { packageRoot } from '../../src/package-root.js';
 import { planResize, reachingOutputs, resizeBilinearF } from '../../src/qs/pillow-resize.js';
+import { OFFICIAL_PARAMS, SliceWorkspace, writeSliceInput } from '../../src/qs/preprocess.js';
 import { sliceBox } from '../../src/qs/slice-boxes.js';
 import { SLICE_KERNELS_WASM, SliceKernels } from '../../src/qs/slice-kernels.js';
 
@@ -126,6 +127,37 @@ test('the WebAssembly box of a uint8 mask slice equals the TypeScript one', () =
         sliceBox(mask, [nx, ny, nz], k),
         `trial ${trial}, slice ${k}`,
       );
+  }
+});
+
+test('a uint8 mask crops in WebAssembly as the TypeScript crops any other mask, bit for bit', () => {
+  const random = lcg(777);
+  const workspace = new SliceWorkspace();
+  for (let trial = 0; trial < 200; trial++) {
+    const nx = 8 + random(90);
+    const ny = 8 + random(70);
+    const nz = 2;
+    const ct = Int16Array.from({ length: nx * ny * nz }, () => random(1200) - 600);
+    // Labels 0-5 sprinkled in a random rectangle of slice 1; per-organ (> 0) or one label.
+    const bytes = new Uint8Array(nx * ny * nz);
+    const r0 = random(ny);
+    const c0 = random(nx);
+    const r1 = r0 + random(ny - r0);
+    const c1 = c0 + random(nx - c0);
+    for (let r = r0; r <= r1; r++)
+      for (let c = c0; c <= c1; c++) bytes[nx * ny + r * nx + c] = random(6);
+    const label = trial % 2 === 0 ? undefined : 3;
+    const box = sliceBox(bytes, [nx, ny, nz], 1, label);
+    if (box === undefined) continue;
+    const params = { ...OFFICIAL_PARAMS, inputSize: trial % 3 === 0 ? 256 : 24 + random(40) };
+    const size = params.inputSize;
+    const inWasm = new Float32Array(2 * size * size);
+    const inTs = new Float32Array(2 * size * size);
+    const dims = [nx, ny, nz];
+    writeSliceInput(ct, { data: bytes, label }, dims, box, params, workspace, inWasm, 0);
+    const wide = { data: Int16Array.from(bytes), label };
+    writeSliceInput(ct, wide, dims, box, params, workspace, inTs, 0);
+    assert.equal(firstBitDifference(inWasm, inTs), -1, `trial ${trial}`);
   }
 });
 

@@ -1,11 +1,12 @@
 // The arithmetic of QS slice preprocessing (QS-INFERENCE.md, steps 2-5) for WebAssembly with
-// 128-bit SIMD: a mask slice's bounding box, the int16 CT crop through its window table,
-// Pillow's two-pass BILINEAR mode-F resize, and the normalisation. Each function does exactly the operations of its TypeScript
-// twin (src/qs/preprocess.ts, src/qs/pillow-resize.ts), in the same order and precision, so the
-// results are bit-identical: double coefficients and accumulators summed tap by tap from 0,
-// float32 storage, float32 (x - mean) / std. Build with scripts/build-slice-kernels.sh (no
-// fast-math, and WebAssembly has no fused multiply-add, so nothing is contracted or reordered).
-// Memory is laid out by the caller (slice-kernels.ts); pointers are byte offsets into it.
+// 128-bit SIMD: a mask slice's bounding box, the int16 CT crop through its window table, the
+// uint8 mask crop, Pillow's two-pass BILINEAR mode-F resize, and the normalisation. Each
+// function does exactly the operations of its TypeScript twin (src/qs/preprocess.ts,
+// src/qs/pillow-resize.ts), in the same order and precision, so the results are bit-identical:
+// double coefficients and accumulators summed tap by tap from 0, float32 storage, float32
+// (x - mean) / std. Build with scripts/build-slice-kernels.sh (no fast-math, and WebAssembly
+// has no fused multiply-add, so nothing is contracted or reordered). Memory is laid out by the
+// caller (slice-kernels.ts); pointers are byte offsets into it.
 
 #include <wasm_simd128.h>
 
@@ -20,6 +21,27 @@ void crop_window_i16(const short *band, int nx, int c0, int w, int h, const floa
     float *dst = out + r * w;
     for (int c = 0; c < w; c++) dst[c] = table[src[c] + 32768];
   }
+}
+
+// The mask channel's crop, w x h floats: 1 where the mask byte is non-zero (label < 0) or equals
+// label, inside rows [r0, r1) and columns [ci0, ci1) of the crop; 0 elsewhere. band holds the
+// mask rows of the crop's rows r0..r1 (nx bytes each, from column 0); c0 is the crop's first
+// column.
+EXPORT(crop_mask_u8)
+void crop_mask_u8(const unsigned char *band, int nx, int c0, int w, int h, int r0, int r1,
+                  int ci0, int ci1, int label, float *out) {
+  for (int i = 0; i < r0 * w; i++) out[i] = 0;
+  for (int r = r0; r < r1; r++) {
+    const unsigned char *src = band + (r - r0) * nx + c0;
+    float *dst = out + r * w;
+    for (int c = 0; c < ci0; c++) dst[c] = 0;
+    if (label < 0)
+      for (int c = ci0; c < ci1; c++) dst[c] = src[c] != 0 ? 1.0f : 0.0f;
+    else
+      for (int c = ci0; c < ci1; c++) dst[c] = src[c] == label ? 1.0f : 0.0f;
+    for (int c = ci1; c < w; c++) dst[c] = 0;
+  }
+  for (int i = (r1 > r0 ? r1 : r0) * w; i < h * w; i++) out[i] = 0;
 }
 
 // ImagingResampleHorizontal_32bpc (float case): `rows` rows of src from row `first`, output
