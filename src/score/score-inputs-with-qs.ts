@@ -10,7 +10,14 @@ import { trueDicePerOrgan } from './true-dice.js';
 // where a reference is given, adds each organ's true Dice.
 export async function scoreInputs(
   cases: ScoreInputCase[],
-  options: { model?: string; batchSize: number; workers: number; warn(message: string): void },
+  options: {
+    model?: string;
+    batchSize: number;
+    workers: number;
+    warn(message: string): void;
+    // Called with the number of cases scored so far, after each case.
+    scored?(done: number): void;
+  },
 ): Promise<ScoredOrgan[]> {
   const bundle = await loadBundle(options.model ?? SHIPPED_QS_MODEL);
   const byId = new Map(cases.map((c) => [c.id, c]));
@@ -27,6 +34,7 @@ export async function scoreInputs(
     workers: Math.min(options.workers, cases.length),
   });
   try {
+    let done = 0;
     for await (const result of scorer.score(files)) {
       const input = byId.get(result.caseId);
       const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
@@ -40,6 +48,7 @@ export async function scoreInputs(
           ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
         });
       }
+      options.scored?.(++done);
     }
   } finally {
     await scorer.close();

@@ -27,6 +27,7 @@ const score: Command = {
     const { discoverScoreInputs } = await import('../../score/score-inputs.js');
     const { scoreInputs } = await import('../../score/score-inputs-with-qs.js');
     const summary = await import('../../score/score-summary.js');
+    const { caseProgress } = await import('../../score/case-progress.js');
     if (positionals.length > 1)
       throw new UserError('give at most one dataset folder', { hint: score.usage });
     const batchSize = Number(values['batch-size']);
@@ -49,12 +50,15 @@ const score: Command = {
       truth: str('truth'),
     });
     const withTruth = cases.some((c) => c.truth);
+    // A progress line on a terminal, cleared before the summary (or an error) is printed.
+    const progress = caseProgress(cases.length);
     const rows = await scoreInputs(cases, {
       model: str('model'),
       batchSize,
       workers,
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
-    });
+      warn: progress.warn,
+      scored: progress.update,
+    }).finally(progress.stop);
     const out = str('out') as string;
     const worklist = str('worklist') ?? out.replace(/(\.csv)?$/, '-worklist.csv');
     await mkdir(dirname(out), { recursive: true });
