@@ -2,6 +2,7 @@ import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
 import { loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
 import { openQsScorer } from '../qs/qs-scorer.js';
+import { noScoreWarnings } from './no-score-warnings.js';
 import type { ScoreInputCase } from './score-inputs.js';
 import type { ScoredOrgan } from './score-summary.js';
 import { trueDicePerOrgan } from './true-dice.js';
@@ -33,12 +34,13 @@ export async function scoreInputs(
     batchSize: options.batchSize,
     workers: Math.min(options.workers, cases.length),
   });
+  const warnings = noScoreWarnings(options.warn);
   try {
     let done = 0;
     for await (const result of scorer.score(files)) {
       const input = byId.get(result.caseId);
       const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
-      warnGrouped(result.caseId, result.organs, options.warn);
+      warnings.add(result.caseId, result.organs);
       for (const o of result.organs) {
         rows.push({
           caseId: result.caseId,
@@ -50,24 +52,9 @@ export async function scoreInputs(
       }
       options.scored?.(++done);
     }
+    warnings.finish();
   } finally {
     await scorer.close();
   }
   return rows;
-}
-
-// One warning line per case and kind (no mask voxels, no embedding) naming the organs.
-function warnGrouped(
-  caseId: string,
-  organs: { organ: string; reason?: string }[],
-  warn: (m: string) => void,
-): void {
-  const empty = organs.filter((o) => o.reason === 'empty-mask').map((o) => o.organ);
-  const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
-  if (empty.length > 0)
-    warn(`${caseId}: no mask voxels, no score for ${empty.length} organ(s): ${empty.join(', ')}`);
-  if (unknown.length > 0)
-    warn(
-      `${caseId}: not in the QS bundle, no score for ${unknown.length} organ(s): ${unknown.join(', ')}`,
-    );
 }

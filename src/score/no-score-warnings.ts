@@ -1,0 +1,38 @@
+// The warnings about organs that got no score, case after case: an empty mask is reported for
+// each case (it says something about that case's labels). Organs the QS bundle has no class for
+// are usually the same in every case of a dataset: a list is given in full for the first case
+// it is seen in, and the cases that repeat it are counted in one line at the end.
+export function noScoreWarnings(warn: (message: string) => void) {
+  // Each list of unknown organs: the first case it was seen in, and how many cases since.
+  const unknownLists = new Map<string, { firstCase: string; organs: number; repeats: number }>();
+  return {
+    add(caseId: string, organs: readonly { organ: string; reason?: string }[]): void {
+      const empty = organs.filter((o) => o.reason === 'empty-mask').map((o) => o.organ);
+      const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
+      if (empty.length > 0)
+        warn(
+          `${caseId}: no mask voxels, no score for ${empty.length} organ(s): ${empty.join(', ')}`,
+        );
+      if (unknown.length === 0) return;
+      const key = unknown.join('\n');
+      const seen = unknownLists.get(key);
+      if (seen !== undefined) {
+        seen.repeats++;
+        return;
+      }
+      unknownLists.set(key, { firstCase: caseId, organs: unknown.length, repeats: 0 });
+      warn(
+        `${caseId}: not in the QS bundle, no score for ${unknown.length} organ(s): ${unknown.join(', ')}`,
+      );
+    },
+    // The closing line of each list repeated in later cases.
+    finish(): void {
+      for (const { firstCase, organs, repeats } of unknownLists.values()) {
+        if (repeats > 0)
+          warn(
+            `${repeats} more case(s): the same ${organs} organ(s) as ${firstCase} not in the QS bundle, no score`,
+          );
+      }
+    },
+  };
+}
