@@ -102,6 +102,22 @@ test('the WebAssembly normalisation and int16 window crop equal the TypeScript a
   assert.equal(firstBitDifference(got, expected), -1);
 });
 
+// Sets value() in each voxel of a random rectangle of slice 1 (nx x ny slices).
+function sprinkle(
+  mask: Uint8Array,
+  nx: number,
+  ny: number,
+  random: (n: number) => number,
+  value: () => number,
+): void {
+  const r0 = random(ny);
+  const c0 = random(nx);
+  const r1 = r0 + random(ny - r0);
+  const c1 = c0 + random(nx - c0);
+  for (let r = r0; r <= r1; r++)
+    for (let c = c0; c <= c1; c++) mask[nx * ny + r * nx + c] = value();
+}
+
 test('the WebAssembly box of a uint8 mask slice equals the TypeScript one', () => {
   const random = lcg(4242);
   const kernels = new SliceKernels();
@@ -113,14 +129,7 @@ test('the WebAssembly box of a uint8 mask slice equals the TypeScript one', () =
     // Empty, one voxel (edges included), or a sprinkled box; any non-zero byte counts.
     const kind = trial % 3;
     if (kind === 1) mask[nx * ny + random(nx * ny)] = 1 + random(255);
-    if (kind === 2) {
-      const r0 = random(ny);
-      const c0 = random(nx);
-      const r1 = r0 + random(ny - r0);
-      const c1 = c0 + random(nx - c0);
-      for (let r = r0; r <= r1; r++)
-        for (let c = c0; c <= c1; c++) if (random(4) === 0) mask[nx * ny + r * nx + c] = 255;
-    }
+    if (kind === 2) sprinkle(mask, nx, ny, random, () => (random(4) === 0 ? 255 : 0));
     for (let k = 0; k < nz; k++)
       assert.deepEqual(
         kernels.byteBox(mask, k, nx, ny),
@@ -140,12 +149,7 @@ test('a uint8 mask crops in WebAssembly as the TypeScript crops any other mask, 
     const ct = Int16Array.from({ length: nx * ny * nz }, () => random(1200) - 600);
     // Labels 0-5 sprinkled in a random rectangle of slice 1; per-organ (> 0) or one label.
     const bytes = new Uint8Array(nx * ny * nz);
-    const r0 = random(ny);
-    const c0 = random(nx);
-    const r1 = r0 + random(ny - r0);
-    const c1 = c0 + random(nx - c0);
-    for (let r = r0; r <= r1; r++)
-      for (let c = c0; c <= c1; c++) bytes[nx * ny + r * nx + c] = random(6);
+    sprinkle(bytes, nx, ny, random, () => random(6));
     const label = trial % 2 === 0 ? undefined : 3;
     const box = sliceBox(bytes, [nx, ny, nz], 1, label);
     if (box === undefined) continue;
