@@ -8,7 +8,7 @@ const INPUT_CHUNK = 256 * 1024;
 // straight into an output range and leaves [availOut, availIn] in `_writeState`. It is what
 // Node's own zlib streams call; using it directly lets the inflated bytes land in the caller's
 // preallocated array, so a read holds the output plus two small input buffers, nothing more.
-interface ZlibHandle {
+export interface ZlibHandle {
   writeSync(
     flush: number,
     input: Uint8Array,
@@ -19,23 +19,23 @@ interface ZlibHandle {
     outLen: number,
   ): void;
 }
-type DirectGunzip = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
+type DirectZlib = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
 
-// Whether this Node exposes the binding GunzipSource needs (else callers use zlib streams).
+// Whether this Node exposes the binding GunzipSource and GzipMemorySource need (else callers
+// use zlib streams).
 export function canInflateDirectly(): boolean {
-  const gz = createGunzip() as DirectGunzip;
+  const gz = createGunzip() as DirectZlib;
   const ok = typeof gz._handle?.writeSync === 'function' && gz._writeState instanceof Uint32Array;
   gz.close();
   return ok;
 }
 
-// A .nii.gz inflated with Node's native zlib directly into the caller's arrays: from the whole
-// compressed file already in memory (small files), or from a file handle, the next compressed
-// chunk read from disk while one is inflated (double-buffered). Handles multi-member gzip.
+// A .nii.gz inflated with Node's native zlib directly into the caller's arrays from a file
+// handle, the next compressed chunk read from disk while one is inflated (double-buffered).
+// Handles multi-member gzip. (A file read whole is inflated by GzipMemorySource.)
 export class GunzipSource implements ByteSource {
   position = 0;
-  private readonly gz: DirectGunzip;
-  private readonly handle: FileHandle | undefined;
+  private readonly gz: DirectZlib;
   private readonly buffers: Uint8Array[] = [];
   private current = 0;
   private input: Uint8Array;
@@ -46,19 +46,12 @@ export class GunzipSource implements ByteSource {
   private filePosition = 0;
   private nextRead: Promise<number> | undefined;
 
-  constructor(from: FileHandle | Uint8Array) {
-    this.gz = createGunzip() as DirectGunzip;
+  constructor(private readonly handle: FileHandle) {
+    this.gz = createGunzip() as DirectZlib;
     this.gz.on('error', () => {}); // errors are read from gz.errored after each step
-    if (from instanceof Uint8Array) {
-      this.input = from;
-      this.inAvail = from.length;
-      this.eof = true;
-    } else {
-      this.handle = from;
-      this.buffers.push(Buffer.allocUnsafe(INPUT_CHUNK), Buffer.allocUnsafe(INPUT_CHUNK));
-      this.input = this.buffers[0]!;
-      this.nextRead = this.readInto(0);
-    }
+    this.buffers.push(Buffer.allocUnsafe(INPUT_CHUNK), Buffer.allocUnsafe(INPUT_CHUNK));
+    this.input = this.buffers[0]!;
+    this.nextRead = this.readInto(0);
   }
 
   async fill(target: Uint8Array, offset = 0): Promise<number> {
@@ -100,7 +93,7 @@ export class GunzipSource implements ByteSource {
   close(): void {
     this.gz.close();
     void this.nextRead?.catch(() => {});
-    void this.handle?.close().catch(() => {});
+    void this.handle.close().catch(() => {});
   }
 
   private async nextInput(): Promise<void> {
@@ -118,7 +111,7 @@ export class GunzipSource implements ByteSource {
   }
 
   private async readInto(index: number): Promise<number> {
-    const { bytesRead } = await this.handle!.read(
+    const { bytesRead } = await this.handle.read(
       this.buffers[index]!,
       0,
       INPUT_CHUNK,

@@ -6,6 +6,7 @@ import { isUserError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
 import type { ByteSource } from './byte-source.js';
 import { GunzipSource, canInflateDirectly } from './gunzip-source.js';
+import { GzipMemorySource } from './gzip-memory-source.js';
 import { MemorySource } from './memory-source.js';
 import { type NiftiHeader, parseNiftiHeader } from './nifti-header.js';
 import { PlainFileSource } from './plain-file-source.js';
@@ -144,7 +145,7 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-// A small file: read whole, decoded from memory (gzip only where GunzipSource can inflate).
+// A small file: read whole, decoded from memory (gzip only where zlib's binding allows it).
 async function readWhole(
   path: string,
   size: number,
@@ -152,7 +153,7 @@ async function readWhole(
 ): Promise<{ reader: ByteSource; compressed: boolean }> {
   const bytes = await guardRead(path, false, async () => readFileInto(path, size, into));
   const compressed = isGzip(bytes);
-  return { reader: compressed ? new GunzipSource(bytes) : new MemorySource(bytes), compressed };
+  return { reader: compressed ? new GzipMemorySource(bytes) : new MemorySource(bytes), compressed };
 }
 
 // The file's `size` bytes (fewer if it shrank meanwhile), read into `into`.
