@@ -105,19 +105,20 @@ test('GzipMemorySource reads header fields, members and zero padding, and checks
   };
   // Node's gunzip reads nothing after a zero byte that follows a member; nor does this source.
   await readAll(Buffer.concat([gz, Buffer.from('after the padding')]));
-  const corrupt = (change: (b: Buffer) => void) => {
+  // gz with the byte at `index` changed to value(old byte).
+  const corrupt = (index: number, value: (old: number) => number) => {
     const copy = Buffer.from(gz);
-    change(copy);
+    copy[index] = value(copy[index] as number);
     return copy;
   };
   const first = fullHeaderMember(bytes.subarray(0, 90_000)).length;
   const unpadded = gz.subarray(0, gz.length - 7);
   const cases: [string, Buffer, string, RegExp][] = [
-    ['CRC', corrupt((b) => (b[first - 8]! ^= 1)), 'Z_DATA_ERROR', /incorrect data check/],
-    ['length', corrupt((b) => (b[first - 4]! ^= 1)), 'Z_DATA_ERROR', /incorrect length check/],
-    ['header CRC', corrupt((b) => (b[11]! ^= 1)), 'Z_DATA_ERROR', /header crc mismatch/],
-    ['member', corrupt((b) => (b[first]! = 0x42)), 'Z_DATA_ERROR', /incorrect header check/],
-    ['method', corrupt((b) => (b[2]! = 7)), 'Z_DATA_ERROR', /unknown compression method/],
+    ['CRC', corrupt(first - 8, (v) => v ^ 1), 'Z_DATA_ERROR', /incorrect data check/],
+    ['length', corrupt(first - 4, (v) => v ^ 1), 'Z_DATA_ERROR', /incorrect length check/],
+    ['header CRC', corrupt(11, (v) => v ^ 1), 'Z_DATA_ERROR', /header crc mismatch/],
+    ['member', corrupt(first, () => 0x42), 'Z_DATA_ERROR', /incorrect header check/],
+    ['method', corrupt(2, () => 7), 'Z_DATA_ERROR', /unknown compression method/],
     ['cut in data', gz.subarray(0, first - 100), 'Z_BUF_ERROR', /unexpected end of file/],
     ['cut in trailer', gz.subarray(0, first - 3), 'Z_BUF_ERROR', /unexpected end of file/],
     ['cut in header', gz.subarray(0, 15), 'Z_BUF_ERROR', /unexpected end of file/],
