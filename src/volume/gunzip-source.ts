@@ -8,18 +8,37 @@ const INPUT_CHUNK = 256 * 1024;
 // straight into an output range and leaves [availOut, availIn] in `_writeState`. It is what
 // Node's own zlib streams call; using it directly lets the inflated bytes land in the caller's
 // preallocated array, so a read holds the output plus two small input buffers, nothing more.
-export interface ZlibHandle {
-  writeSync(
-    flush: number,
-    input: Uint8Array,
-    inOff: number,
-    inLen: number,
-    out: Uint8Array,
-    outOff: number,
-    outLen: number,
-  ): void;
+type WriteSyncArgs = [
+  flush: number,
+  input: Uint8Array,
+  inOff: number,
+  inLen: number,
+  out: Uint8Array,
+  outOff: number,
+  outLen: number,
+];
+interface ZlibHandle {
+  writeSync(...args: WriteSyncArgs): void;
 }
-type DirectZlib = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
+// A zlib stream with that binding exposed (gunzip here, raw inflate in GzipMemorySource).
+export type DirectInflater = Pick<Gunzip, 'errored'> & {
+  _handle?: ZlibHandle;
+  _writeState?: Uint32Array;
+};
+type DirectZlib = Gunzip & DirectInflater;
+
+// One inflate step: input[inOff, inOff + inLen) into out[outOff, outOff + outLen); returns the
+// bytes produced and consumed, or throws zlib's error.
+export function inflateStep(
+  z: DirectInflater,
+  ...args: WriteSyncArgs
+): { produced: number; consumed: number } {
+  z._handle!.writeSync(...args);
+  if (z.errored) throw z.errored;
+  const [, , , inLen, , , outLen] = args;
+  const state = z._writeState!;
+  return { produced: outLen - state[0]!, consumed: inLen - state[1]! };
+}
 
 // Whether this Node exposes the binding GunzipSource and GzipMemorySource need (else callers
 // use zlib streams).
@@ -56,23 +75,18 @@ export class GunzipSource implements ByteSource {
 
   async fill(target: Uint8Array, offset = 0): Promise<number> {
     let at = offset;
-    const zlib = this.gz._handle!;
-    const state = this.gz._writeState!;
     while (at < target.length && !this.ended) {
       if (this.inAvail === 0 && !this.eof) await this.nextInput();
-      const room = target.length - at;
-      zlib.writeSync(
+      const { produced, consumed } = inflateStep(
+        this.gz,
         this.eof ? constants.Z_FINISH : constants.Z_NO_FLUSH,
         this.input,
         this.inOff,
         this.inAvail,
         target,
         at,
-        room,
+        target.length - at,
       );
-      if (this.gz.errored) throw this.gz.errored;
-      const produced = room - state[0]!;
-      const consumed = this.inAvail - state[1]!;
       at += produced;
       this.inOff += consumed;
       this.inAvail -= consumed;

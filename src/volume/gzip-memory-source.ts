@@ -1,9 +1,7 @@
 import { constants, type InflateRaw, crc32, createInflateRaw } from 'node:zlib';
 import { type ByteSource, skipByFilling } from './byte-source.js';
 import { crc32SkippingZeros } from './crc32-skipping-zeros.js';
-import type { ZlibHandle } from './gunzip-source.js';
-
-type DirectInflateRaw = InflateRaw & { _handle?: ZlibHandle; _writeState?: Uint32Array };
+import { type DirectInflater, inflateStep } from './gunzip-source.js';
 
 // A .nii.gz read whole into memory, inflated by Node's native zlib straight into the caller's
 // arrays. The gzip framing (RFC 1952) is read here: each member's header, its raw deflate data,
@@ -13,7 +11,7 @@ type DirectInflateRaw = InflateRaw & { _handle?: ZlibHandle; _writeState?: Uint3
 // codes (Z_BUF_ERROR: the data ends early; Z_DATA_ERROR: corrupt), which open-nifti.ts reports.
 export class GzipMemorySource implements ByteSource {
   position = 0;
-  private readonly z: DirectInflateRaw;
+  private readonly z: InflateRaw & DirectInflater;
   // The next input byte not yet consumed.
   private at = 0;
   private inMember = false;
@@ -22,25 +20,27 @@ export class GzipMemorySource implements ByteSource {
   private length = 0;
 
   constructor(private readonly input: Uint8Array) {
-    this.z = createInflateRaw() as DirectInflateRaw;
+    this.z = createInflateRaw() as InflateRaw & DirectInflater;
     this.z.on('error', () => {}); // errors are read from z.errored after each step
   }
 
   async fill(target: Uint8Array, offset = 0): Promise<number> {
     let out = offset;
-    const zlib = this.z._handle!;
-    const state = this.z._writeState!;
     while (out < target.length && !this.ended) {
       if (!this.inMember) {
         this.startMember();
         continue;
       }
-      const room = target.length - out;
-      const avail = this.input.length - this.at;
-      zlib.writeSync(constants.Z_FINISH, this.input, this.at, avail, target, out, room);
-      if (this.z.errored) throw this.z.errored;
-      const produced = room - state[0]!;
-      const consumed = avail - state[1]!;
+      const { produced, consumed } = inflateStep(
+        this.z,
+        constants.Z_FINISH,
+        this.input,
+        this.at,
+        this.input.length - this.at,
+        target,
+        out,
+        target.length - out,
+      );
       if (produced > 0) {
         this.crc = crc32SkippingZeros(target.subarray(out, out + produced), this.crc);
         this.length += produced;
