@@ -6,8 +6,9 @@ import type { SliceBox } from './slice-boxes.js';
 // The WebAssembly build of the slice arithmetic (src/qs/kernels/slice-kernels.c, built by
 // scripts/build-slice-kernels.sh): a uint8 mask slice's box, the int16 CT crop, the uint8
 // mask crop, Pillow's two-pass resize and the normalisation, identical to the TypeScript
-// (test/qs/slice-kernels.test.ts) and 2-3x faster with 128-bit SIMD. One SliceKernels per preprocessing loop: it owns a WebAssembly
-// memory where the loop crops, resizes and normalises each slice.
+// (test/qs/slice-kernels.test.ts) and 2-3x faster with 128-bit SIMD. One SliceKernels per
+// preprocessing loop: it owns a WebAssembly memory where the loop crops, resizes and
+// normalises each slice.
 
 export const SLICE_KERNELS_WASM = `${packageRoot}/src/qs/kernels/slice-kernels.wasm`;
 

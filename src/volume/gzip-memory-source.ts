@@ -7,8 +7,9 @@ import { type DirectInflater, inflateStep } from './gunzip-source.js';
 // arrays. The gzip framing (RFC 1952) is read here: each member's header, its raw deflate data,
 // then its trailer, whose CRC-32 and length are checked as zlib's gunzip checks them, but with a
 // CRC that steps over blocks of zeros (most of a per-organ mask). Members may follow one
-// another; a zero byte after one ends the data (padding), as for Node's gunzip. Failures carry zlib's
-// codes (Z_BUF_ERROR: the data ends early; Z_DATA_ERROR: corrupt), which open-nifti.ts reports.
+// another; a zero byte after one ends the data (padding), as for Node's gunzip. Failures carry
+// zlib's codes (Z_BUF_ERROR: the data ends early; Z_DATA_ERROR: corrupt), which open-nifti.ts
+// reports.
 export class GzipMemorySource implements ByteSource {
   position = 0;
   private readonly z: InflateRaw & DirectInflater;
