@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UserError, isUserError } from '../errors.js';
 import type { Command, CommandArgs } from './command.js';
 import { commands } from './commands.js';
@@ -44,9 +44,15 @@ async function dispatch(argv: string[], fixedCommand?: string): Promise<number |
 
 function parseCommandArgs(name: string, command: Command, argv: string[]): CommandArgs {
   try {
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([flag, o]) => [
+        flag,
+        o.default === undefined ? { type: o.type } : { type: o.type, default: o.default },
+      ]),
+    ) as NonNullable<ParseArgsConfig['options']>;
     const parsed = parseArgs({
       args: argv,
-      options: command.options,
+      options,
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
@@ -64,11 +70,14 @@ function topLevelHelp(): string {
   return `sentinel: score pseudo labels with Quality Sentinel and run AL/SSL experiments\n\nUsage: sentinel <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "sentinel <command> --help" for a command's options.\n`;
 }
 
-function commandHelp(program: string, command: Command): string {
-  const opts = Object.entries(command.options).map(([flag, o]) => {
-    const arg = o.type === 'string' ? ' <value>' : '';
-    const def = o.default !== undefined ? ` (default: ${String(o.default)})` : '';
-    return `  --${flag}${arg}${def}`;
-  });
-  return `${program}: ${command.description}\n\nUsage: ${command.usage}\n\nOptions:\n${opts.join('\n')}\n`;
+// A command's help: its usage, then one aligned line per flag with what it does and its default.
+export function commandHelp(program: string, command: Command): string {
+  const flags = Object.entries(command.options).map(([flag, o]) => ({
+    name: `--${flag}${o.type === 'string' ? ` ${o.value}` : ''}`,
+    help:
+      o.help + (o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : ''),
+  }));
+  const width = Math.max(0, ...flags.map((f) => f.name.length));
+  const lines = flags.map((f) => `  ${f.name.padEnd(width)}  ${f.help}`);
+  return `${program}: ${command.description}\n\nUsage: ${command.usage}\n\nOptions:\n${lines.join('\n')}\n`;
 }

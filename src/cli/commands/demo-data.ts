@@ -13,12 +13,37 @@ const demoData: Command = {
   usage:
     'sentinel demo-data --out DIR [--labeled 20] [--pool 100] [--test 20] [--seed 0] [--size 64x64x40]',
   options: {
-    out: { type: 'string' },
-    labeled: { type: 'string', default: String(D.labeled) },
-    pool: { type: 'string', default: String(D.pool) },
-    test: { type: 'string', default: String(D.test) },
-    seed: { type: 'string', default: String(D.seed) },
-    size: { type: 'string', default: D.size.join('x') },
+    out: { type: 'string', value: 'DIR', help: 'dataset folder to write (required)' },
+    labeled: {
+      type: 'string',
+      value: 'N',
+      default: String(D.labeled),
+      help: 'cases with ground truth that train the first model',
+    },
+    pool: {
+      type: 'string',
+      value: 'N',
+      default: String(D.pool),
+      help: 'unlabeled cases to pseudo-label and score (their truth is kept for revision)',
+    },
+    test: {
+      type: 'string',
+      value: 'N',
+      default: String(D.test),
+      help: 'held-out evaluation cases',
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      default: String(D.seed),
+      help: 'seed of the phantoms (same seed and sizes, same files)',
+    },
+    size: {
+      type: 'string',
+      value: 'XxYxZ',
+      default: D.size.join('x'),
+      help: 'voxel grid of every phantom',
+    },
   },
   async run({ values }) {
     const text = (name: string) => String(values[name] ?? '');

@@ -22,11 +22,33 @@ const engineCheck: Command = {
   usage:
     'sentinel engine-check --config FILE [--params JSON] [--cases N] [--size NxNxN] [--keep DIR]',
   options: {
-    config: { type: 'string' },
-    params: { type: 'string' },
-    cases: { type: 'string', default: '2' },
-    size: { type: 'string', default: '32x32x32' },
-    keep: { type: 'string' },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      help: 'config whose engine: section is checked (required)',
+    },
+    params: {
+      type: 'string',
+      value: 'JSON',
+      help: "engine params merged over the config's, e.g. '{\"steps\": 20}'",
+    },
+    cases: {
+      type: 'string',
+      value: 'N',
+      default: '2',
+      help: 'training phantoms, and as many test phantoms',
+    },
+    size: {
+      type: 'string',
+      value: 'XxYxZ',
+      default: '32x32x32',
+      help: 'voxel grid of the phantoms',
+    },
+    keep: {
+      type: 'string',
+      value: 'DIR',
+      help: 'work in DIR and keep its files (default: a temporary folder, removed when all pass)',
+    },
   },
   async run({ values }) {
     if (typeof values.config !== 'string') {

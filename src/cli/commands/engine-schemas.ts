@@ -8,7 +8,13 @@ import type { Command } from '../command.js';
 const engineSchemas: Command = {
   description: 'Print (or write with --out) the JSON Schemas of the engine contract v1',
   usage: 'sentinel engine-schemas [--out DIR]',
-  options: { out: { type: 'string' } },
+  options: {
+    out: {
+      type: 'string',
+      value: 'DIR',
+      help: 'write DIR/<name>.schema.json, one file per schema (default: print one JSON object)',
+    },
+  },
   async run({ values }) {
     const schemas = contractJsonSchemas();
     if (typeof values.out !== 'string') {

@@ -8,7 +8,14 @@ import type { Command } from '../command.js';
 const exec: Command = {
   description: 'Run one metered task of a batch job (internal, used by the Slurm executor)',
   usage: 'sentinel exec --tasks FILE [--index N]   (N defaults to $SLURM_ARRAY_TASK_ID, else 0)',
-  options: { tasks: { type: 'string' }, index: { type: 'string' } },
+  options: {
+    tasks: { type: 'string', value: 'FILE', help: "the batch job's task list (JSON, required)" },
+    index: {
+      type: 'string',
+      value: 'N',
+      help: 'the task to run (default: $SLURM_ARRAY_TASK_ID, else 0)',
+    },
+  },
   async run({ values }) {
     const path = values.tasks;
     if (typeof path !== 'string')

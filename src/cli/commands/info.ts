@@ -6,7 +6,9 @@ import type { Command } from '../command.js';
 const info: Command = {
   description: 'Describe NIfTI files: dims, datatype, spacing, orientation, value range',
   usage: 'sentinel info FILE... [--json]   (--json prints an array, one object per file)',
-  options: { json: { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', help: 'print a JSON array, one object per file, instead of text' },
+  },
   allowPositionals: true,
   async run({ values, positionals }) {
     if (positionals.length === 0) {

@@ -7,7 +7,13 @@ import type { Command } from '../command.js';
 const job: Command = {
   description: 'Run one score or evaluate job of an experiment (internal, used by al-run/ssl-run)',
   usage: 'sentinel job --request FILE',
-  options: { request: { type: 'string' } },
+  options: {
+    request: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the job request (JSON) written by al-run or ssl-run (required)',
+    },
+  },
   async run({ values }) {
     const path = values.request;
     if (typeof path !== 'string')

@@ -10,11 +10,29 @@ const report: Command = {
   usage:
     'sentinel report --run runs/NAME [--format md,html,csv,json] [--out DIR] [--worklist N]\n       sentinel report --compare runs/A runs/B [--format ...] [--out DIR]',
   options: {
-    run: { type: 'string' },
-    compare: { type: 'boolean', default: false },
-    format: { type: 'string', default: 'md,html,csv,json' },
-    out: { type: 'string' },
-    worklist: { type: 'string', default: '20' },
+    run: {
+      type: 'string',
+      value: 'DIR',
+      help: 'the run folder (its database) to report; also accepted as the only argument',
+    },
+    compare: { type: 'boolean', help: 'compare the two run folders given as arguments' },
+    format: {
+      type: 'string',
+      value: 'F[,F...]',
+      default: 'md,html,csv,json',
+      help: 'files to write',
+    },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      help: 'where the files go (default: <run>/report, or compare-<A>-vs-<B> beside run A)',
+    },
+    worklist: {
+      type: 'string',
+      value: 'N',
+      default: '20',
+      help: 'worst-scored labels to list for review (0: none)',
+    },
   },
   allowPositionals: true,
   async run({ values, positionals }) {

@@ -11,16 +11,50 @@ const score: Command = {
   usage:
     'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--model BUNDLE] [--out scores.csv] [--workers N]',
   options: {
-    image: { type: 'string' },
-    labels: { type: 'string' },
-    segmentations: { type: 'string' },
-    classes: { type: 'string' },
-    truth: { type: 'string' },
-    model: { type: 'string' },
-    out: { type: 'string', default: 'qs-scores.csv' },
-    worklist: { type: 'string' },
-    'batch-size': { type: 'string', default: '32' },
-    workers: { type: 'string' },
+    image: { type: 'string', value: 'FILE', help: 'one CT (NIfTI) to score, instead of a dataset' },
+    segmentations: {
+      type: 'string',
+      value: 'DIR',
+      help: "the --image's per-organ masks, DIR/<organ>.nii.gz (TotalSegmentator layout)",
+    },
+    labels: { type: 'string', value: 'FILE', help: "the --image's label map (NIfTI)" },
+    classes: {
+      type: 'string',
+      value: 'FILE',
+      help: 'class map of --labels: JSON {"1": "liver", ...} or a dataset.json with "labels"',
+    },
+    truth: {
+      type: 'string',
+      value: 'PATH',
+      help: 'reference labels in the layout of the input: adds true Dice and ranking quality',
+    },
+    model: {
+      type: 'string',
+      value: 'DIR',
+      help: 'QS bundle (model.onnx + manifest.json) (default: the shipped models/qs-phantom)',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      default: 'qs-scores.csv',
+      help: 'scores, one row per case and organ',
+    },
+    worklist: {
+      type: 'string',
+      value: 'FILE',
+      help: 'organ labels worst first (default: --out with -worklist.csv)',
+    },
+    'batch-size': {
+      type: 'string',
+      value: 'N',
+      default: '32',
+      help: 'slices per ONNX Runtime run, across organs and cases',
+    },
+    workers: {
+      type: 'string',
+      value: 'N',
+      help: 'worker threads reading and scoring whole cases; 0: the main thread (default: 2 on 2+ cores)',
+    },
   },
   allowPositionals: true,
   async run({ values, positionals }) {
