@@ -1,3 +1,4 @@
+import { UserError } from '../src/errors.js';
 import { packageRoot } from '../src/package-root.js';
 import { loadBundle } from '../src/qs/bundle.js';
 import { openQsScorer } from '../src/qs/qs-scorer.js';
@@ -9,7 +10,7 @@ export const SHIPPED_QS_MODEL = `${packageRoot}/models/qs-phantom`;
 // Quality Sentinel: each organ's predicted Dice from the QS network (ONNX, on the job's own
 // thread: an experiment runs its jobs side by side), preprocessed exactly as the official
 // implementation; case score = mean over scored organs. An organ with no voxels, or unknown to
-// the bundle, has no score and a warning.
+// the bundle, has no score and a warning; a case whose files cannot be read fails the job.
 const qualitySentinel: Strategy = {
   name: 'qs',
   description: 'Quality Sentinel: predicted Dice of each organ (ONNX model bundle)',
@@ -28,6 +29,10 @@ const qualitySentinel: Strategy = {
     const scores = [];
     try {
       for await (const r of scorer.score(files)) {
+        if (r.unreadable) {
+          const { message, hint } = r.unreadable;
+          throw new UserError(message, hint === undefined ? {} : { hint });
+        }
         scores.push({
           caseId: r.caseId,
           organs: r.organs.map((o) => {

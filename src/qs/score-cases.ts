@@ -5,7 +5,9 @@ import {
   type CaseTally,
   type NoScoreReason,
   type QsCaseSource,
+  type ReadFailure,
   type SliceBatch,
+  type UnreadableCase,
   buildSliceBatches,
 } from './slice-batches.js';
 
@@ -34,6 +36,8 @@ export interface QsCaseScore {
   organs: QsOrganScore[];
   // Mean over the organs with a score; null when none has one.
   caseScore: number | null;
+  // Set when the case's files could not be read (it then has no organs).
+  unreadable?: ReadFailure;
 }
 
 function finishCase(tally: CaseTally): QsCaseScore {
@@ -53,7 +57,12 @@ function finishCase(tally: CaseTally): QsCaseScore {
   const scored = organs.filter((o) => o.score !== null);
   const caseScore =
     scored.length > 0 ? scored.reduce((s, o) => s + (o.score as number), 0) / scored.length : null;
-  return { caseId: tally.caseId, organs, caseScore };
+  return {
+    caseId: tally.caseId,
+    organs,
+    caseScore,
+    ...(tally.unreadable === undefined ? {} : { unreadable: tally.unreadable }),
+  };
 }
 
 function isComplete(tally: CaseTally): boolean {
@@ -82,7 +91,7 @@ function addOutputs(batch: SliceBatch, dice: Float32Array): void {
 export async function* scoreCases(
   bundle: QsBundle,
   session: QsSession,
-  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  cases: AsyncIterable<QsCaseSource | UnreadableCase> | Iterable<QsCaseSource | UnreadableCase>,
   options: BatchOptions = {},
 ): AsyncGenerator<QsCaseScore> {
   const waiting: CaseTally[] = [];
@@ -123,7 +132,7 @@ export async function* scoreCases(
 export async function scoreAllCases(
   bundle: QsBundle,
   session: QsSession,
-  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  cases: AsyncIterable<QsCaseSource | UnreadableCase> | Iterable<QsCaseSource | UnreadableCase>,
   options: BatchOptions = {},
 ): Promise<QsCaseScore[]> {
   const results: QsCaseScore[] = [];

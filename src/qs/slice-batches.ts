@@ -1,3 +1,4 @@
+import { isUserError } from '../errors.js';
 import type { Volume } from '../volume/types.js';
 import type { QsBundle } from './bundle.js';
 import { type OrganMask, SliceWorkspace, writeSliceInput } from './preprocess.js';
@@ -39,13 +40,42 @@ export interface OrganTally {
   reason?: NoScoreReason;
 }
 
-// Why an organ has no score: no class for its name in the bundle, or no mask voxels.
-export type NoScoreReason = 'no-class' | 'empty-mask';
+// Why an organ has no score: no class for its name in the bundle, no mask voxels, or a mask
+// file that could not be read (its warning says why).
+export type NoScoreReason = 'no-class' | 'empty-mask' | 'unreadable';
+
+// A case whose files could not be read (a UserError: missing, truncated, not NIfTI, ...): it
+// is reported, not scored, and the cases after it are scored as usual.
+export interface UnreadableCase {
+  caseId: string;
+  unreadable: ReadFailure;
+}
+
+// What could not be read and how to fix it (a UserError's message and hint).
+export interface ReadFailure {
+  message: string;
+  hint?: string;
+}
+
+// The failure of a UserError (undefined for any other error, which is a bug to pass on).
+export function readFailure(error: unknown): ReadFailure | undefined {
+  if (!isUserError(error)) return undefined;
+  return error.hint === undefined
+    ? { message: error.message }
+    : { message: error.message, hint: error.hint };
+}
+
+// A failure in one line: "message (hint)".
+export function failureText({ message, hint }: ReadFailure): string {
+  return hint ? `${message} (${hint})` : message;
+}
 
 // One case's organs in input order; complete once every batch holding its slices has run.
+// An unreadable case has no organs.
 export interface CaseTally {
   caseId: string;
   organs: OrganTally[];
+  unreadable?: ReadFailure;
 }
 
 // A batch of `count` slices: images [count, 2, S, S], embeddings [count, E], owner per slot.
@@ -74,7 +104,7 @@ export interface BatchOptions {
 // Yields batches of preprocessed slices and case markers, in input order.
 export async function* buildSliceBatches(
   bundle: QsBundle,
-  cases: AsyncIterable<QsCaseSource> | Iterable<QsCaseSource>,
+  cases: AsyncIterable<QsCaseSource | UnreadableCase> | Iterable<QsCaseSource | UnreadableCase>,
   options: BatchOptions = {},
 ): AsyncGenerator<BatchEvent> {
   const batchSize = Math.max(1, options.batchSize ?? 32);
@@ -104,6 +134,10 @@ export async function* buildSliceBatches(
   let current = { ...fresh(), count: 0, owners: [] as OrganTally[], sliceIndices: [] as number[] };
 
   for await (const source of cases) {
+    if ('unreadable' in source) {
+      yield { kind: 'case', tally: { ...source, organs: [] } };
+      continue;
+    }
     const { image, caseId } = source;
     const tally: CaseTally = { caseId, organs: [] };
     for (const organ of source.organs) {
@@ -125,7 +159,16 @@ export async function* buildSliceBatches(
         continue;
       }
       organTally.label = cls.label;
-      const mask = typeof organ.mask === 'function' ? await organ.mask() : organ.mask;
+      let mask: OrganMask;
+      try {
+        mask = typeof organ.mask === 'function' ? await organ.mask() : organ.mask;
+      } catch (error) {
+        const failure = readFailure(error);
+        if (failure === undefined) throw error;
+        organTally.warning = failureText(failure);
+        organTally.reason = 'unreadable';
+        continue;
+      }
       if (mask.data.length < image.data.length) {
         throw new RangeError(`QS: the mask of ${organ.name} (${caseId}) is smaller than its image`);
       }

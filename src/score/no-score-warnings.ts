@@ -1,12 +1,18 @@
 // The warnings about organs that got no score, case after case: an empty mask is reported for
 // each case (it says something about that case's labels). Organs the QS bundle has no class for
 // are usually the same in every case of a dataset: a list is given in full for the first case
-// it is seen in, and the cases that repeat it are counted in one line at the end.
+// it is seen in, and the cases that repeat it are counted in one line at the end. A mask that
+// could not be read is reported on its own line, with why.
 export function noScoreWarnings(warn: (message: string) => void) {
   // Each list of unknown organs: the first case it was seen in, and how many cases since.
   const unknownLists = new Map<string, { firstCase: string; organs: number; repeats: number }>();
   return {
-    add(caseId: string, organs: readonly { organ: string; reason?: string }[]): void {
+    add(
+      caseId: string,
+      organs: readonly { organ: string; reason?: string; warning?: string }[],
+    ): void {
+      for (const o of organs)
+        if (o.reason === 'unreadable') warn(`${caseId}/${o.organ}: no score: ${o.warning}`);
       const empty = organs.filter((o) => o.reason === 'empty-mask').map((o) => o.organ);
       const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
       if (empty.length > 0)

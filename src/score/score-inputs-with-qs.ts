@@ -2,13 +2,24 @@ import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
 import { loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
 import { openQsScorer } from '../qs/qs-scorer.js';
+import { type ReadFailure, failureText, readFailure } from '../qs/slice-batches.js';
 import { noScoreWarnings } from './no-score-warnings.js';
 import type { ScoreInputCase } from './score-inputs.js';
 import type { ScoredOrgan } from './score-summary.js';
 import { trueDicePerOrgan } from './true-dice.js';
 
+// A file that could not be read: the case (and organ, for one mask or reference) it belongs to,
+// and what is wrong with it.
+export interface UnreadableInput {
+  caseId: string;
+  organ?: string;
+  message: string;
+}
+
 // Scores the cases with a QS bundle (one case's volumes in memory at a time per worker) and,
-// where a reference is given, adds each organ's true Dice.
+// where a reference is given, adds each organ's true Dice. A file that cannot be read costs its
+// case (a CT, label map or reference) or its organ (a mask) its score, with a warning; the other
+// cases are scored, and the files are listed in `unreadable`.
 export async function scoreInputs(
   cases: ScoreInputCase[],
   options: {
@@ -19,7 +30,7 @@ export async function scoreInputs(
     // Called with the number of cases scored so far, after each case.
     scored?(done: number): void;
   },
-): Promise<ScoredOrgan[]> {
+): Promise<{ rows: ScoredOrgan[]; unreadable: UnreadableInput[] }> {
   const bundle = await loadBundle(options.model ?? SHIPPED_QS_MODEL);
   const byId = new Map(cases.map((c) => [c.id, c]));
   const files = cases.map(
@@ -29,6 +40,7 @@ export async function scoreInputs(
         : { caseId: c.id, image: c.image, labels: c.labels.path, classes: c.labels.classes },
   );
   const rows: ScoredOrgan[] = [];
+  const unreadable: UnreadableInput[] = [];
   // No more case workers than cases: each opens its own session.
   const scorer = await openQsScorer(bundle, {
     batchSize: options.batchSize,
@@ -38,12 +50,43 @@ export async function scoreInputs(
   try {
     let done = 0;
     for await (const result of scorer.score(files)) {
-      const input = byId.get(result.caseId);
-      const truth = input?.truth ? await trueDicePerOrgan(input.labels, input.truth) : undefined;
-      warnings.add(result.caseId, result.organs);
+      const { caseId } = result;
+      if (result.unreadable !== undefined) {
+        const message = failureText(result.unreadable);
+        unreadable.push({ caseId, message });
+        options.warn(`${caseId}: not scored: ${message}`);
+        options.scored?.(++done);
+        continue;
+      }
+      for (const o of result.organs)
+        if (o.reason === 'unreadable')
+          unreadable.push({ caseId, organ: o.organ, message: o.warning ?? '' });
+      warnings.add(caseId, result.organs);
+      const input = byId.get(caseId);
+      let truth: Map<string, number> | undefined;
+      if (input?.truth) {
+        // A reference that cannot be used costs the organ (or, a label map, the case) its true Dice.
+        const noTruth = (failure: ReadFailure, organ?: string) => {
+          const message = `its reference: ${failureText(failure)}`;
+          unreadable.push({ caseId, ...(organ === undefined ? {} : { organ }), message });
+          options.warn(
+            `${caseId}${organ === undefined ? '' : `/${organ}`}: no true Dice, ${message}`,
+          );
+        };
+        try {
+          const found = await trueDicePerOrgan(input.labels, input.truth);
+          truth = found.dice;
+          for (const { organ, failure } of found.unreadable) noTruth(failure, organ);
+        } catch (error) {
+          const failure = readFailure(error);
+          if (failure === undefined) throw error;
+          noTruth(failure);
+          truth = new Map();
+        }
+      }
       for (const o of result.organs) {
         rows.push({
-          caseId: result.caseId,
+          caseId,
           organ: o.organ,
           score: o.score,
           slices: o.slices,
@@ -56,5 +99,5 @@ export async function scoreInputs(
   } finally {
     await scorer.close();
   }
-  return rows;
+  return { rows, unreadable };
 }

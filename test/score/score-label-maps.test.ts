@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -135,4 +135,38 @@ test('a Decathlon (MSD) dataset: images named as their labels, labels as {"1": "
     PHANTOM_ORGANS.map((o) => `phantom_7/${o.name}`),
   );
   assert.ok(rows.every((r) => r.score !== ''));
+});
+
+test('a --truth label map cut short: the scores are written without true Dice, exit 1', async () => {
+  const id = cases[0]!;
+  const image = join(dataset, 'imagesTr', `${id}_0000.nii.gz`);
+  const labels = join(dataset, 'labelsTr', `${id}.nii.gz`);
+  const truth = join(dir, 'truth-cut-short.nii.gz');
+  const bytes = await readFile(labels);
+  await writeFile(truth, bytes.subarray(0, bytes.length - 40));
+  const classes = join(dir, 'classes-cut.json');
+  await writeFile(
+    classes,
+    JSON.stringify(Object.fromEntries(PHANTOM_ORGANS.map((o) => [o.label, o.name]))),
+  );
+  const out = join(dir, 'cut', 'scores.csv');
+  const run = await runSentinel([
+    'score',
+    ...['--image', image, '--labels', labels, '--classes', classes, '--truth', truth],
+    ...['--out', out, ...modelArgs()],
+  ]);
+  assert.equal(run.exitCode, 1, run.stderr);
+  assert.match(
+    run.stderr,
+    new RegExp(
+      `${id}: no true Dice, its reference: .*truth-cut-short\\.nii\\.gz: the gzip stream is truncated`,
+    ),
+  );
+  assert.match(run.stderr, /error: 1 input\(s\) of 1 case\(s\) could not be read/);
+  const rows = await readCsv(out);
+  assert.equal(rows.length, 9);
+  for (const r of rows) {
+    assert.match(r.score ?? '', /^-?\d+\.\d+$/, `${r.organ} scored`);
+    assert.equal(r.true_dice, '', `${r.organ} has no true Dice`);
+  }
 });

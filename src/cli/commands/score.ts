@@ -86,7 +86,7 @@ const score: Command = {
     const withTruth = cases.some((c) => c.truth);
     // A progress line on a terminal, cleared before the summary (or an error) is printed.
     const progress = caseProgress(cases.length);
-    const rows = await scoreInputs(cases, {
+    const { rows, unreadable } = await scoreInputs(cases, {
       model: str('model'),
       batchSize,
       workers,
@@ -110,7 +110,28 @@ const score: Command = {
     process.stdout.write(
       `scored ${scored} organs of ${cases.length} case(s): ${out}, worklist ${worklist}\n`,
     );
+    if (unreadable.length > 0) throw unreadableError(unreadable, out);
     return 0;
   },
 };
 export default score;
+
+// The files a run could not read, after the others' scores are written: exit code 1.
+function unreadableError(
+  unreadable: readonly { caseId: string; organ?: string; message: string }[],
+  out: string,
+): UserError {
+  const cases = new Set(unreadable.map((u) => u.caseId)).size;
+  const listed = unreadable
+    .slice(0, 5)
+    .map((u) => `  ${u.caseId}${u.organ ? `/${u.organ}` : ''}: ${u.message}`);
+  if (unreadable.length > 5)
+    listed.push(`  ... and ${unreadable.length - 5} more (see the warnings above)`);
+  return new UserError(
+    `${unreadable.length} input(s) of ${cases} case(s) could not be read, so they have no score:\n${listed.join('\n')}`,
+    {
+      hint: `the other scores are in ${out}; repair or remove these files and run again`,
+      exitCode: 1,
+    },
+  );
+}
