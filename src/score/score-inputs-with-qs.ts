@@ -90,6 +90,7 @@ export async function scoreInputs(
           organ: o.organ,
           score: o.score,
           slices: o.slices,
+          worstSlice: o.worstSlice,
           ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
         });
       }

@@ -7,6 +7,8 @@ export interface ScoredOrgan {
   organ: string;
   score: number | null;
   slices: number;
+  // The slice index k (stored order) whose QS output was lowest: where a reviewer looks first.
+  worstSlice?: number | null;
   trueDice?: number;
 }
 
@@ -27,7 +29,8 @@ export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
   return `${[header, ...lines].join('\n')}\n`;
 }
 
-// The worklist: scored organs, worst predicted quality first (ties by case and organ name).
+// The worklist: scored organs, worst predicted quality first (ties by case and organ name),
+// each with the slice to look at first.
 export function worklistCsv(rows: ScoredOrgan[]): string {
   const scored = rows.filter((r) => r.score !== null);
   scored.sort(
@@ -37,9 +40,16 @@ export function worklistCsv(rows: ScoredOrgan[]): string {
       a.organ.localeCompare(b.organ),
   );
   const lines = scored.map((r, i) =>
-    [i + 1, csvField(r.caseId), csvField(r.organ), formatNumber(r.score), r.slices].join(','),
+    [
+      i + 1,
+      csvField(r.caseId),
+      csvField(r.organ),
+      formatNumber(r.score),
+      r.slices,
+      r.worstSlice ?? '',
+    ].join(','),
   );
-  return `${['rank,case,organ,score,slices', ...lines].join('\n')}\n`;
+  return `${['rank,case,organ,score,slices,worst_slice', ...lines].join('\n')}\n`;
 }
 
 // Per organ: how many scores, their mean, and the share below 0.8 (the paper's Table 2).

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PHANTOM_ORGANS } from '../../src/phantom/index.js';
+import { readNifti } from '../../src/volume/index.js';
 import { runSentinel } from '../run-cli.js';
 import { GRID, boxMask, modelArgs, readCsv, writeTotalSegmentatorCase } from './score-fixtures.js';
 
@@ -83,7 +84,14 @@ test('organs the bundle does not know get no score and one grouped warning, not 
 test('the worklist holds every scored organ, worst first', () => {
   const scored = rows.filter((r) => r.score !== '');
   assert.equal(worklist.length, scored.length);
-  assert.deepEqual(Object.keys(worklist[0]!), ['rank', 'case', 'organ', 'score', 'slices']);
+  assert.deepEqual(Object.keys(worklist[0]!), [
+    'rank',
+    'case',
+    'organ',
+    'score',
+    'slices',
+    'worst_slice',
+  ]);
   const scores = worklist.map((r) => Number(r.score));
   assert.deepEqual(
     scores,
@@ -95,6 +103,20 @@ test('the worklist holds every scored organ, worst first', () => {
   );
   const rowScore = new Map(scored.map((r) => [`${r.case}/${r.organ}`, r.score]));
   for (const w of worklist) assert.equal(w.score, rowScore.get(`${w.case}/${w.organ}`));
+});
+
+test("each worklist row names a slice of its organ's mask to look at first", async () => {
+  for (const w of worklist) {
+    const mask = await readNifti(join(dir, 'data', w.case!, 'segmentations', `${w.organ}.nii.gz`));
+    const [nx = 0, ny = 0, nz = 0] = mask.dims;
+    const k = Number(w.worst_slice);
+    assert.ok(Number.isInteger(k) && k >= 0 && k < nz, `${w.case}/${w.organ}: ${w.worst_slice}`);
+    const plane = mask.data.subarray(k * nx * ny, (k + 1) * nx * ny);
+    assert.ok(
+      plane.some((v) => v > 0),
+      `${w.case}/${w.organ}: slice ${k} has no mask voxels`,
+    );
+  }
 });
 
 test('prints the per-organ summary and the ranking quality against the truth', () => {
