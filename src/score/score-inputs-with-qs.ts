@@ -24,6 +24,8 @@ export async function scoreInputs(
   cases: ScoreInputCase[],
   options: {
     model?: string;
+    // Only these organs (mask file or class map names); a name no case has is warned about.
+    organs?: readonly string[];
     batchSize: number;
     workers: number;
     warn(message: string): void;
@@ -33,11 +35,18 @@ export async function scoreInputs(
 ): Promise<{ rows: ScoredOrgan[]; unreadable: UnreadableInput[] }> {
   const bundle = await loadBundle(options.model ?? SHIPPED_QS_MODEL);
   const byId = new Map(cases.map((c) => [c.id, c]));
+  const only = options.organs === undefined ? {} : { organs: options.organs };
   const files = cases.map(
     (c): QsCaseFiles =>
       c.labels.kind === 'segmentations'
-        ? { caseId: c.id, image: c.image, segmentations: c.labels.dir }
-        : { caseId: c.id, image: c.image, labels: c.labels.path, classes: c.labels.classes },
+        ? { caseId: c.id, image: c.image, segmentations: c.labels.dir, ...only }
+        : {
+            caseId: c.id,
+            image: c.image,
+            labels: c.labels.path,
+            classes: c.labels.classes,
+            ...only,
+          },
   );
   const rows: ScoredOrgan[] = [];
   const unreadable: UnreadableInput[] = [];
@@ -97,6 +106,12 @@ export async function scoreInputs(
       options.scored?.(++done);
     }
     warnings.finish();
+    const found = new Set(rows.map((r) => r.organ));
+    const absent = options.organs?.filter((o) => !found.has(o)) ?? [];
+    if (absent.length > 0)
+      options.warn(
+        `--organs: no case has ${absent.join(', ')} (names are as in the mask files or class map)`,
+      );
   } finally {
     await scorer.close();
   }

@@ -105,6 +105,25 @@ test('one --image/--labels/--classes pair, with a label map as --truth', async (
   assert.match(run.stdout, /against the truth \(9 organ labels\): Pearson r/);
 });
 
+test('--organs on a label map keeps the classes named', async () => {
+  const id = cases[0]!;
+  const image = join(dataset, 'imagesTr', `${id}_0000.nii.gz`);
+  const labels = join(dataset, 'labelsTr', `${id}.nii.gz`);
+  const out = join(dir, 'organs', 'scores.csv');
+  const run = await runSentinel([
+    'score',
+    ...['--image', image, '--labels', labels, '--classes', join(dataset, 'dataset.json')],
+    ...['--organs', 'spleen,aorta', '--out', out, ...modelArgs()],
+  ]);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const rows = await readCsv(out);
+  assert.deepEqual(
+    rows.map((r) => r.organ),
+    PHANTOM_ORGANS.map((o) => o.name).filter((o) => o === 'spleen' || o === 'aorta'),
+  );
+  assert.ok(rows.every((r) => /^-?\d+\.\d+$/.test(r.score ?? '')));
+});
+
 test('a Decathlon (MSD) dataset: images named as their labels, labels as {"1": "liver"}', async () => {
   const msd = join(dir, 'Task01_Phantoms');
   await mkdir(join(msd, 'imagesTr'), { recursive: true });

@@ -140,3 +140,24 @@ test('prints the per-organ summary and the ranking quality against the truth', (
   );
   assert.match(run.stdout, /scored 18 organs of 2 case\(s\)/);
 });
+
+test('--organs scores only the organs named, as in the full run, and warns of absent ones', async () => {
+  const out = join(dir, 'some', 'scores.csv');
+  const some = await runSentinel([
+    'score',
+    join(dir, 'data'),
+    '--truth',
+    join(dir, 'truth'),
+    '--organs',
+    'pancreas, liver,no_such_organ',
+    '--out',
+    out,
+    ...modelArgs(),
+  ]);
+  assert.equal(some.exitCode, 0, some.stderr);
+  assert.match(some.stderr, /--organs: no case has no_such_organ/);
+  assert.doesNotMatch(some.stderr, /not in the QS bundle/);
+  const picked = await readCsv(out);
+  const full = rows.filter((r) => r.organ === 'liver' || r.organ === 'pancreas');
+  assert.deepEqual(picked, full);
+});

@@ -44,6 +44,11 @@ const score: Command = {
       value: 'FILE',
       help: 'organ labels worst first (default: --out with -worklist.csv)',
     },
+    organs: {
+      type: 'string',
+      value: 'O[,O...]',
+      help: 'score only these organs (mask file names or class map names); the rest are left out',
+    },
     'batch-size': {
       type: 'string',
       value: 'N',
@@ -83,11 +88,18 @@ const score: Command = {
       classes: str('classes'),
       truth: str('truth'),
     });
+    const organs = str('organs')
+      ?.split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '');
+    if (organs !== undefined && organs.length === 0)
+      throw new UserError('--organs lists no organ', { hint: 'e.g. --organs liver,pancreas' });
     const withTruth = cases.some((c) => c.truth);
     // A progress line on a terminal, cleared before the summary (or an error) is printed.
     const progress = caseProgress(cases.length);
     const { rows, unreadable } = await scoreInputs(cases, {
       model: str('model'),
+      ...(organs === undefined ? {} : { organs }),
       batchSize,
       workers,
       warn: progress.warn,
