@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 const score: Command = {
   description: 'Score labels with Quality Sentinel (QC without an experiment)',
   usage:
-    'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--model BUNDLE] [--out scores.csv] [--workers N]',
+    'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--organs O,...] [--model BUNDLE] [--out scores.csv] [--workers N]',
   options: {
     image: { type: 'string', value: 'FILE', help: 'one CT (NIfTI) to score, instead of a dataset' },
     segmentations: {
