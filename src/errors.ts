@@ -19,3 +19,23 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError' && 'exitCode' in error;
 }
+
+// What a UserError says went wrong, and how to fix it, as plain data (it crosses threads and is
+// reported later, e.g. a case `sentinel score` could not read).
+export interface ReadFailure {
+  message: string;
+  hint?: string;
+}
+
+// The failure of a UserError; undefined for any other error, which is a bug to pass on.
+export function readFailureOf(error: unknown): ReadFailure | undefined {
+  if (!isUserError(error)) return undefined;
+  return error.hint === undefined
+    ? { message: error.message }
+    : { message: error.message, hint: error.hint };
+}
+
+// A failure in one line: "message (hint)".
+export function failureText({ message, hint }: ReadFailure): string {
+  return hint ? `${message} (${hint})` : message;
+}

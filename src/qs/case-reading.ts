@@ -1,11 +1,7 @@
+import { readFailureOf } from '../errors.js';
 import { type CaseBuffers, type QsCaseFiles, openCaseFiles } from './case-sources.js';
 import { SliceWorkspace } from './preprocess.js';
-import {
-  type BatchOptions,
-  type QsCaseSource,
-  type UnreadableCase,
-  readFailure,
-} from './slice-batches.js';
+import type { BatchOptions, QsCaseSource, UnreadableCase } from './slice-batches.js';
 
 // What a QS scorer keeps between cases and calls: memory for the cases' volumes (a case is read
 // when the batch builder is done with the one before) and the preprocessing workspace (its
@@ -19,7 +15,7 @@ export function caseReading() {
       try {
         return await openCaseFiles(files, buffers);
       } catch (error) {
-        const unreadable = readFailure(error);
+        const unreadable = readFailureOf(error);
         if (unreadable === undefined) throw error;
         return { caseId: files.caseId, unreadable };
       }

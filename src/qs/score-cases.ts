@@ -1,3 +1,4 @@
+import type { ReadFailure } from '../errors.js';
 import type { QsBundle } from './bundle.js';
 import type { QsSession } from './session.js';
 import {
@@ -5,7 +6,6 @@ import {
   type CaseTally,
   type NoScoreReason,
   type QsCaseSource,
-  type ReadFailure,
   type SliceBatch,
   type UnreadableCase,
   buildSliceBatches,

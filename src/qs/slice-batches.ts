@@ -1,4 +1,4 @@
-import { isUserError } from '../errors.js';
+import { type ReadFailure, failureText, readFailureOf } from '../errors.js';
 import type { Volume } from '../volume/types.js';
 import type { QsBundle } from './bundle.js';
 import { type OrganMask, SliceWorkspace, writeSliceInput } from './preprocess.js';
@@ -49,25 +49,6 @@ export type NoScoreReason = 'no-class' | 'empty-mask' | 'unreadable';
 export interface UnreadableCase {
   caseId: string;
   unreadable: ReadFailure;
-}
-
-// What could not be read and how to fix it (a UserError's message and hint).
-export interface ReadFailure {
-  message: string;
-  hint?: string;
-}
-
-// The failure of a UserError (undefined for any other error, which is a bug to pass on).
-export function readFailure(error: unknown): ReadFailure | undefined {
-  if (!isUserError(error)) return undefined;
-  return error.hint === undefined
-    ? { message: error.message }
-    : { message: error.message, hint: error.hint };
-}
-
-// A failure in one line: "message (hint)".
-export function failureText({ message, hint }: ReadFailure): string {
-  return hint ? `${message} (${hint})` : message;
 }
 
 // One case's organs in input order; complete once every batch holding its slices has run.
@@ -163,7 +144,7 @@ export async function* buildSliceBatches(
       try {
         mask = typeof organ.mask === 'function' ? await organ.mask() : organ.mask;
       } catch (error) {
-        const failure = readFailure(error);
+        const failure = readFailureOf(error);
         if (failure === undefined) throw error;
         organTally.warning = failureText(failure);
         organTally.reason = 'unreadable';

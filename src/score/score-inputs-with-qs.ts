@@ -1,8 +1,8 @@
 import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
+import { type ReadFailure, failureText, readFailureOf } from '../errors.js';
 import { loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
 import { openQsScorer } from '../qs/qs-scorer.js';
-import { type ReadFailure, failureText, readFailure } from '../qs/slice-batches.js';
 import { noScoreWarnings } from './no-score-warnings.js';
 import type { ScoreInputCase } from './score-inputs.js';
 import type { ScoredOrgan } from './score-summary.js';
@@ -87,7 +87,7 @@ export async function scoreInputs(
           truth = found.dice;
           for (const { organ, failure } of found.unreadable) noTruth(failure, organ);
         } catch (error) {
-          const failure = readFailure(error);
+          const failure = readFailureOf(error);
           if (failure === undefined) throw error;
           noTruth(failure);
           truth = new Map();

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUserError } from '../errors.js';
+import { type ReadFailure, isUserError, readFailureOf } from '../errors.js';
 import { diceBinary, dicePerLabel } from '../metrics/dice.js';
 import { listSegmentationFiles } from '../qs/case-sources.js';
-import { type ReadFailure, readFailure } from '../qs/slice-batches.js';
 import { readLabelMap, readNifti } from '../volume/index.js';
 import { assertSameGrid } from '../volume/same-grid.js';
 import type { LabelSource } from './score-inputs.js';
@@ -43,7 +42,7 @@ export async function trueDicePerOrgan(
         assertSameGrid(a, b, [file, reference]);
         result.set(organ, diceBinary(binary(a.data), binary(b.data)));
       } catch (error) {
-        const failure = readFailure(error);
+        const failure = readFailureOf(error);
         if (failure === undefined) throw error;
         unreadable.push({ organ, failure });
       }

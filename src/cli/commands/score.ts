@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../../errors.js';
+import type { UnreadableInput } from '../../score/score-inputs-with-qs.js';
 import type { Command } from '../command.js';
 
 // `sentinel score`: label QC without an experiment. Scores every organ of a dataset (or one
@@ -129,10 +130,7 @@ const score: Command = {
 export default score;
 
 // The files a run could not read, after the others' scores are written: exit code 1.
-function unreadableError(
-  unreadable: readonly { caseId: string; organ?: string; message: string }[],
-  out: string,
-): UserError {
+function unreadableError(unreadable: readonly UnreadableInput[], out: string): UserError {
   const cases = new Set(unreadable.map((u) => u.caseId)).size;
   const listed = unreadable
     .slice(0, 5)
