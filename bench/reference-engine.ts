@@ -32,7 +32,7 @@ const engine = EngineConfig.parse({
   name: 'reference',
   command: [
     process.execPath,
-    join(packageRoot, 'dist/src/engine/reference/main.js'),
+    join(packageRoot, 'dist/engines/reference/main.js'),
     '{action}',
     '--request',
     '{request}',

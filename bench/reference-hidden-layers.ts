@@ -7,10 +7,10 @@
 //   npm run bench:reference-hidden -- [--rows 78000] [--rounds 10] [--threads 1]
 
 import { parseArgs } from 'node:util';
-import { applyDense } from '../src/engine/reference/dense-kernel.js';
-import { openHiddenNetwork } from '../src/engine/reference/mlp-onnx.js';
-import { createMlp } from '../src/engine/reference/mlp.js';
-import { createRng } from '../src/engine/reference/prng.js';
+import { applyDense } from '../engines/reference/dense-kernel.js';
+import { openHiddenNetwork } from '../engines/reference/mlp-onnx.js';
+import { createMlp } from '../engines/reference/mlp.js';
+import { createRng } from '../engines/reference/prng.js';
 
 const { values: opts } = parseArgs({
   options: {

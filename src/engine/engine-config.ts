@@ -20,7 +20,7 @@ export const EngineConfig = z
   .object({
     // A short name for reports and logs.
     name: z.string().min(1),
-    // argv template, e.g. ["node", "{package}/dist/src/engine/reference/main.js", "{action}",
+    // argv template, e.g. ["node", "{package}/dist/engines/reference/main.js", "{action}",
     // "--request", "{request}"]; never run through a shell.
     command: z
       .array(z.string().min(1))

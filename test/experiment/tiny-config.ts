@@ -19,7 +19,7 @@ data:
   demo: { labeled: 3, pool: 6, test: 2, seed: 0, size: [32, 32, 32] }
 engine:
   name: reference
-  command: ["{node}", "{package}/dist/src/engine/reference/main.js", "{action}", "--request", "{request}"]
+  command: ["{node}", "{package}/dist/engines/reference/main.js", "{action}", "--request", "{request}"]
   supportsMcDropout: true
   params: { samplesPerCase: 800 }
 training:

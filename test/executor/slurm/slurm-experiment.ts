@@ -24,7 +24,7 @@ export async function slurmExperiment(
   if (options.engineEnv) {
     slurm = slurm.replace(
       /^ {2}command: .*$/m,
-      `  command: ["{node}", ${JSON.stringify(wrappedEngine)}, "{package}/dist/src/engine/reference/main.js", "{action}", "--request", "{request}"]\n  env: ${JSON.stringify(options.engineEnv)}`,
+      `  command: ["{node}", ${JSON.stringify(wrappedEngine)}, "{package}/dist/engines/reference/main.js", "{action}", "--request", "{request}"]\n  env: ${JSON.stringify(options.engineEnv)}`,
     );
   }
   await writeFile(config, slurm);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRng } from '../../../src/engine/reference/prng.js';
+import { createRng } from '../../../engines/reference/prng.js';
 
 test('rng.fill draws exactly what next() would, and leaves the generator where next() would', () => {
   for (const [seed, stream] of [

@@ -11,7 +11,7 @@ import { type DemoDataset, makeDemoDataset } from '../../../src/phantom/index.js
 
 // The compiled engine entry point.
 export const referenceEngine = fileURLToPath(
-  new URL('../../../src/engine/reference/main.js', import.meta.url),
+  new URL('../../../engines/reference/main.js', import.meta.url),
 );
 
 // Small and fast settings for tests (the defaults are sized for 64x64x40 demo data).

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { UserError } from '../../src/errors.js';
 import {
   type Affine,
   type Volume,
@@ -7,7 +7,7 @@ import {
   readNifti,
   writeNifti,
   writeStoredNifti,
-} from '../../volume/index.js';
+} from '../../src/volume/index.js';
 import type { ImageGeometry } from './features.js';
 import { type RegionProbabilities, fullProbabilities } from './segment-image.js';
 

@@ -3,22 +3,22 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
-import { UserError, isUserError } from '../../errors.js';
-import { packageVersion } from '../../package-root.js';
+import { UserError, isUserError } from '../../src/errors.js';
+import { packageVersion } from '../../src/package-root.js';
 import {
   CONTRACT,
   PredictRequest,
   PredictResponse,
   TrainRequest,
   TrainResponse,
-} from '../contract.js';
+} from '../../src/engine/contract.js';
 import { serializeCheckpoint } from './checkpoint.js';
 import { EngineParams } from './params.js';
 import { predictReference } from './predict.js';
 import { trainReference } from './train.js';
 
 // The reference engine's entry point, run as a subprocess through the engine contract:
-//   node dist/src/engine/reference/main.js train|predict --request REQUEST.json
+//   node dist/engines/reference/main.js train|predict --request REQUEST.json
 // It validates the request, does the work, writes the response JSON atomically at
 // request.response, and exits 0; on failure it prints one clear line on stderr (the stack too
 // when it is a bug) and exits 2 (a bad request or input) or 70 (a bug).

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyDense } from '../../../src/engine/reference/dense-kernel.js';
-import { openHiddenNetwork } from '../../../src/engine/reference/mlp-onnx.js';
-import { createMlp } from '../../../src/engine/reference/mlp.js';
-import { createRng } from '../../../src/engine/reference/prng.js';
+import { applyDense } from '../../../engines/reference/dense-kernel.js';
+import { openHiddenNetwork } from '../../../engines/reference/mlp-onnx.js';
+import { createMlp } from '../../../engines/reference/mlp.js';
+import { createRng } from '../../../engines/reference/prng.js';
 
 // The hidden layers through the JavaScript kernel, one layer at a time.
 function hiddenInJs(layers: ReturnType<typeof createMlp>['layers'], x: Float32Array, n: number) {

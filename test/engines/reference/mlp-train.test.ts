@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Batch, lossGradients } from '../../../src/engine/reference/mlp-train.js';
-import { createMlp } from '../../../src/engine/reference/mlp.js';
-import { createRng } from '../../../src/engine/reference/prng.js';
+import { type Batch, lossGradients } from '../../../engines/reference/mlp-train.js';
+import { createMlp } from '../../../engines/reference/mlp.js';
+import { createRng } from '../../../engines/reference/prng.js';
 
 test('lossGradients matches finite differences (no dropout)', () => {
   const rng = createRng(5);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { keepLargestComponents } from '../../../src/engine/reference/largest-component.js';
+import { keepLargestComponents } from '../../../engines/reference/largest-component.js';
 
 test('keepLargestComponents keeps the largest 6-connected island of each label', () => {
   // A 6 x 1 x 1 row: label 1 as islands of 2 and 1 voxels, label 2 as one island.

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
+import { UserError } from '../../src/errors.js';
 import type { FeatureConfig } from './features.js';
 import type { Mlp } from './mlp.js';
 import type { OrganRegion } from './organ-region.js';

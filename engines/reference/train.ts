@@ -1,4 +1,4 @@
-import type { TrainRequest } from '../contract.js';
+import type { TrainRequest } from '../../src/engine/contract.js';
 import { type Checkpoint, loadCheckpoint } from './checkpoint.js';
 import { assertSameLabels, classOrder } from './class-map.js';
 import { type FeatureConfig, computeFeatures, featureCount } from './features.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PredictOutput, PredictRequest } from '../contract.js';
+import type { PredictOutput, PredictRequest } from '../../src/engine/contract.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { assertSameLabels, classOrder } from './class-map.js';
 import { keepLargestComponents } from './largest-component.js';

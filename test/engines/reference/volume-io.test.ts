@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { quantizeProbabilities } from '../../../src/engine/reference/volume-io.js';
+import { quantizeProbabilities } from '../../../engines/reference/volume-io.js';
 
 test('quantizeProbabilities rounds so that each voxel sums to exactly 255, channel-major', () => {
   // Three voxels, three classes; voxels 0 and 2 are in the region (rows side by side), voxel 1

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { boxMean3d } from '../../../src/engine/reference/box-filter.js';
+import { boxMean3d } from '../../../engines/reference/box-filter.js';
 
 test('boxMean3d averages over the box, and only over voxels inside the volume at edges', () => {
   const dims = [5, 4, 3] as const;

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { UserError } from '../../src/errors.js';
 
 // The order of classes inside the engine: class 0 is background, class k is the k-th label
 // value of the request's class map in ascending order.
