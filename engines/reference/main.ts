@@ -3,8 +3,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
-import { UserError, isUserError } from '../../src/errors.js';
-import { packageVersion } from '../../src/package-root.js';
 import {
   CONTRACT,
   PredictRequest,
@@ -12,6 +10,8 @@ import {
   TrainRequest,
   TrainResponse,
 } from '../../src/engine/contract.js';
+import { UserError, isUserError } from '../../src/errors.js';
+import { packageVersion } from '../../src/package-root.js';
 import { serializeCheckpoint } from './checkpoint.js';
 import { EngineParams } from './params.js';
 import { predictReference } from './predict.js';
