@@ -1,3 +1,4 @@
+import { type CaseGroup, TYPICAL_GROUP } from './case-groups.js';
 import type { Random } from './random.js';
 
 // Mean HU of each tissue in one case (before texture, blur and noise).
@@ -25,12 +26,14 @@ export interface TissueHu {
   ivc: number;
 }
 
-// Everything random about one case that is not a shape: how hard it is, its anatomy's size
-// and jitter, the contrast phase, the tissue HU, the artifacts and the imaging noise.
+// Everything random about one case that is not a shape: its group, how hard it is, its
+// anatomy's size and jitter, the contrast phase, the tissue HU, the artifacts and the noise.
 export interface CaseSpec {
+  group: CaseGroup;
   // 0 (easy) .. 1 (hard): drives noise, blur, shape variation and artifact odds.
   difficulty: number;
-  // Body size relative to the nominal adult (in-plane), and the scan range's shift along z.
+  // Body size relative to the nominal adult (in-plane), and the scan range's shift along z
+  // (positive: the organs sit higher in the scan).
   bodyScale: number;
   zShift: number;
   // Amplitude of the smooth whole-body deformation, mm.
@@ -40,12 +43,13 @@ export interface CaseSpec {
   positionJitter: number;
   sizeJitter: number;
   shapeRoughness: number;
-  // Contrast-phase enhancement factor (1 = a typical portal-venous phase).
-  enhancement: number;
   hu: TissueHu;
-  // Rare difficulty events.
-  lowContrastLiver: boolean;
-  fattyLiver: boolean;
+  // Spleen size relative to the nominal (1; enlarged in the pathology group).
+  spleenScale: number;
+  // Amplitude (HU) of the arterial phase's mottled spleen; 0 in other phases.
+  spleenMottle: number;
+  // HU of contrast excreted into the renal collecting systems (delayed phase), or null.
+  collectingSystemHu: number | null;
   liverLesions: number;
   streaks: boolean;
   // Imaging: noise sd (HU), partial-volume blur sd (voxels, in-plane and along z), the
@@ -56,15 +60,41 @@ export interface CaseSpec {
   cupping: number;
 }
 
-// Draws one case's spec. Every draw happens in a fixed order so a seed always gives the same case.
-export function sampleCaseSpec(random: Random): CaseSpec {
+// Draws one case's spec for a group. Every draw happens in a fixed order so a seed and a group
+// always give the same case.
+export function sampleCaseSpec(random: Random, group: CaseGroup = TYPICAL_GROUP): CaseSpec {
   const difficulty = random.next();
   const d = difficulty;
-  const enhancement = random.uniform(0.9, 1.3) - 0.55 * d * random.next();
-  const e = enhancement;
-  const jitter = (sd: number) => random.normal(0, sd);
+  const spec: CaseSpec = {
+    group,
+    difficulty,
+    bodyScale: random.uniform(0.86, 1.06),
+    zShift: random.uniform(-12, 12),
+    deformation: 4 + 10 * d * random.next(),
+    positionJitter: 3 + 5 * d,
+    sizeJitter: 0.06 + 0.08 * d,
+    shapeRoughness: 0.04 + 0.1 * d,
+    hu: portalVenousHu(random),
+    spleenScale: 1,
+    spleenMottle: 0,
+    collectingSystemHu: null,
+    liverLesions: random.chance(0.04 + 0.08 * d) ? 1 : 0,
+    streaks: random.chance(0.03 + 0.12 * d),
+    noise: 5 + 20 * d * random.uniform(0.6, 1.2),
+    blur: [0.35 + 0.4 * d * random.next(), 0.35 + 0.6 * d * random.next()],
+    texture: random.uniform(2, 6),
+    cupping: 15 * d * random.next(),
+  };
+  applyGroup(spec, random);
+  return spec;
+}
 
-  const hu: TissueHu = {
+// Mean HU of every tissue in the portal-venous phase; `e` (0.9..1.25) is how strongly this
+// patient enhanced.
+function portalVenousHu(random: Random): TissueHu {
+  const e = random.uniform(0.9, 1.25);
+  const jitter = (sd: number) => random.normal(0, sd);
+  return {
     fat: -100 + jitter(12),
     visceralFat: -92 + jitter(12),
     muscle: 40 + 8 * e + jitter(6),
@@ -87,36 +117,61 @@ export function sampleCaseSpec(random: Random): CaseSpec {
     aorta: 40 + 140 * e + jitter(20),
     ivc: 40 + 60 * e + jitter(15),
   };
+}
 
-  const lowContrastLiver = random.chance(0.03 + 0.25 * d);
-  const fattyLiver = !lowContrastLiver && random.chance(0.04 + 0.12 * d);
-  if (lowContrastLiver) {
-    // Isodense liver: nearly the spleen's and the pancreas's HU, vessels hardly visible.
-    hu.liver = hu.spleen + random.uniform(-4, 4);
-    hu.liverVessel = hu.liver + random.uniform(0, 12);
-    hu.pancreas = hu.liver + random.uniform(-5, 5);
-  } else if (fattyLiver) {
-    hu.liver = random.uniform(-5, 25);
-    hu.liverVessel = hu.liver + random.uniform(30, 80);
+// Turns a portal-venous spec into its group's (GROUP_DESCRIPTIONS says what each is).
+function applyGroup(spec: CaseSpec, random: Random): void {
+  const hu = spec.hu;
+  switch (spec.group) {
+    case 'portal-venous':
+      return;
+    case 'arterial':
+      hu.aorta = random.uniform(300, 400);
+      hu.kidneyCortex = random.uniform(210, 270);
+      hu.kidneyMedulla = random.uniform(45, 65);
+      hu.liver = random.uniform(48, 58);
+      hu.liverVessel = hu.liver + random.uniform(20, 50);
+      hu.pancreas = random.uniform(115, 145);
+      hu.spleen = random.uniform(100, 125);
+      hu.ivc = random.uniform(35, 55);
+      spec.spleenMottle = random.uniform(40, 60);
+      return;
+    case 'non-contrast':
+      hu.liver = random.uniform(55, 66);
+      hu.liverVessel = hu.liver - random.uniform(10, 20);
+      hu.spleen = random.uniform(42, 50);
+      hu.kidneyCortex = random.uniform(28, 36);
+      hu.kidneyMedulla = hu.kidneyCortex - random.uniform(0, 4);
+      hu.pancreas = random.uniform(36, 46);
+      hu.aorta = random.uniform(38, 48);
+      hu.ivc = random.uniform(36, 46);
+      hu.muscle = random.uniform(45, 55);
+      hu.bowelWall = random.uniform(30, 42);
+      hu.stomachWall = random.uniform(30, 42);
+      return;
+    case 'delayed':
+      hu.aorta = random.uniform(105, 135);
+      hu.ivc = hu.aorta + random.uniform(-10, 5);
+      hu.liver = random.uniform(75, 92);
+      hu.liverVessel = hu.liver + random.uniform(10, 30);
+      hu.spleen = random.uniform(72, 88);
+      hu.kidneyCortex = random.uniform(130, 160);
+      hu.kidneyMedulla = hu.kidneyCortex + random.uniform(-10, 10);
+      hu.pancreas = random.uniform(65, 80);
+      spec.collectingSystemHu = random.uniform(600, 1000);
+      return;
+    case 'shifted-fov':
+      spec.zShift = random.sign() * random.uniform(40, 55);
+      return;
+    case 'pathology':
+      hu.liver = random.uniform(-25, 5);
+      hu.liverVessel = hu.liver + random.uniform(40, 80);
+      hu.liverLesion = hu.liver + random.sign() * random.uniform(25, 45);
+      spec.liverLesions = random.int(2, 4);
+      spec.spleenScale = random.uniform(1.35, 1.7);
+      return;
+    case 'low-dose':
+      spec.noise = random.uniform(35, 55);
+      return;
   }
-
-  return {
-    difficulty,
-    bodyScale: random.uniform(0.86, 1.06),
-    zShift: random.uniform(-12, 12),
-    deformation: 4 + 14 * d * random.next(),
-    positionJitter: 3 + 7 * d,
-    sizeJitter: 0.06 + 0.12 * d,
-    shapeRoughness: 0.04 + 0.14 * d,
-    enhancement,
-    hu,
-    lowContrastLiver,
-    fattyLiver,
-    liverLesions: random.chance(0.1 + 0.3 * d) ? random.int(1, 3) : 0,
-    streaks: random.chance(0.05 + 0.35 * d),
-    noise: 5 + 35 * d * random.uniform(0.6, 1.2),
-    blur: [0.35 + 0.5 * d * random.next(), 0.35 + 0.8 * d * random.next()],
-    texture: random.uniform(2, 6),
-    cupping: 25 * d * random.next(),
-  };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CASE_GROUPS } from './case-groups.js';
 
 // Where each file of a demo dataset lives (nnU-Net v2 / MSD layout): labeled and pool cases
 // in imagesTr/labelsTr (the pool's labels are the hidden ground truth), test cases in
@@ -36,7 +37,15 @@ export const DemoSplit = z.object({
   labeled: z.array(z.string()),
   pool: z.array(z.string()),
   test: z.array(z.string()),
+  mix: z
+    .object({
+      labeled: z.partialRecord(z.enum(CASE_GROUPS), z.number()),
+      pool: z.partialRecord(z.enum(CASE_GROUPS), z.number()),
+      test: z.partialRecord(z.enum(CASE_GROUPS), z.number()),
+    })
+    .optional(),
   difficulty: z.record(z.string(), z.number()),
+  group: z.record(z.string(), z.enum(CASE_GROUPS)).optional(),
 });
 export type DemoSplit = z.infer<typeof DemoSplit>;
 

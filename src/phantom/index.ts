@@ -4,11 +4,20 @@ export { makeDemoDataset } from './make-demo-dataset.js';
 export { loadDemoDataset, type DemoCase, type DemoDataset } from './load-demo-dataset.js';
 export {
   DEMO_DATASET_DEFAULTS,
+  DEMO_MIXES,
   checkDemoDatasetOptions,
   parseCount,
   parseGridSize,
   type DemoDatasetOptions,
+  type GroupMix,
+  type SplitMixes,
 } from './demo-dataset-options.js';
+export {
+  CASE_GROUPS,
+  GROUP_DESCRIPTIONS,
+  TYPICAL_GROUP,
+  type CaseGroup,
+} from './case-groups.js';
 export { PHANTOM_GENERATOR_VERSION, renderPhantomCase, type PhantomCase } from './render-case.js';
 export {
   PHANTOM_ORGANS,

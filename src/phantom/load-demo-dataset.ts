@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ClassMap } from '../engine/contract.js';
 import { UserError } from '../errors.js';
+import { type CaseGroup, TYPICAL_GROUP } from './case-groups.js';
 import {
   DATASET_FILE,
   DemoDatasetJson,
@@ -10,12 +11,13 @@ import {
   phantomCaseFiles,
 } from './demo-dataset-layout.js';
 
-// One case of a demo dataset: its id, absolute image and label paths, and how hard it was
-// drawn to be (0 easy .. 1 hard).
+// One case of a demo dataset: its id, absolute image and label paths, its group, and how hard
+// it was drawn to be (0 easy .. 1 hard).
 export interface DemoCase {
   id: string;
   image: string;
   label: string;
+  group: CaseGroup;
   difficulty: number;
 }
 
@@ -65,6 +67,7 @@ export async function loadDemoDataset(dir: string): Promise<DemoDataset> {
         id,
         image: join(root, files.image),
         label: join(root, files.label),
+        group: s.group?.[id] ?? TYPICAL_GROUP,
         difficulty: s.difficulty[id] ?? Number.NaN,
       };
     };

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeNifti } from '../volume/write-nifti.js';
 import { phantomSpacing } from './canvas.js';
+import { type CaseGroup, groupCounts } from './case-groups.js';
 import {
   DATASET_FILE,
   type DemoSplit,
@@ -11,9 +12,15 @@ import {
   phantomCaseFiles,
   phantomCaseId,
 } from './demo-dataset-layout.js';
-import { type DemoDatasetOptions, checkDemoDatasetOptions } from './demo-dataset-options.js';
+import {
+  DEMO_MIXES,
+  type DemoDatasetOptions,
+  checkDemoDatasetOptions,
+  describeMixes,
+} from './demo-dataset-options.js';
 import { type DemoDataset, loadDemoDataset } from './load-demo-dataset.js';
 import { phantomDatasetLabels } from './organs.js';
+import { createRandom, deriveSeed } from './random.js';
 import { PHANTOM_GENERATOR_VERSION, renderPhantomCase } from './render-case.js';
 
 // Makes a demo dataset of synthetic abdominal CT phantoms in `options.out`: case i is drawn
@@ -57,13 +64,16 @@ async function writeDataset(dir: string, options: DemoDatasetOptions): Promise<v
   const ids = Array.from({ length: total }, (_, i) => phantomCaseId(i));
   const training = ids.slice(0, options.labeled + options.pool);
   const test = ids.slice(options.labeled + options.pool);
+  const groups = assignGroups(options);
   const difficulty: Record<string, number> = {};
+  const group: Record<string, CaseGroup> = {};
   // Each case's files are compressed (on libuv's threads) while the next case is drawn.
   let pending: Promise<unknown> = Promise.resolve();
   for (let index = 0; index < total; index++) {
     const id = ids[index] as string;
-    const drawn = renderPhantomCase(options.seed, index, options.size);
+    const drawn = renderPhantomCase(options.seed, index, options.size, groups[index]);
     difficulty[id] = Math.round(drawn.difficulty * 1e4) / 1e4;
+    group[id] = drawn.group;
     await pending;
     const files = phantomCaseFiles(id, index < training.length ? 'training' : 'test');
     pending = Promise.all([
@@ -97,7 +107,9 @@ async function writeDataset(dir: string, options: DemoDatasetOptions): Promise<v
     labeled: training.slice(0, options.labeled),
     pool: training.slice(options.labeled),
     test,
+    mix: options.mix ?? DEMO_MIXES,
     difficulty,
+    group,
   };
   // Written last: a folder without split.json is not a finished dataset.
   await writeFile(join(dir, SPLIT_FILE), `${JSON.stringify(split, null, 2)}\n`);
@@ -121,8 +133,8 @@ async function isUsableExisting(out: string, options: DemoDatasetOptions): Promi
       hint: 'give --out a new or empty folder (the demo data is written there and never mixed with other files)',
     });
   }
-  const wanted = `${PHANTOM_GENERATOR_VERSION} seed ${options.seed} size ${options.size.join('x')} labeled ${options.labeled} pool ${options.pool} test ${options.test}`;
-  const found = `${made.generator} seed ${made.seed} size ${made.size?.join('x')} labeled ${made.labeled?.length} pool ${made.pool?.length} test ${made.test?.length}`;
+  const wanted = `${PHANTOM_GENERATOR_VERSION} seed ${options.seed} size ${options.size.join('x')} labeled ${options.labeled} pool ${options.pool} test ${options.test} mix ${describeMixes(options.mix ?? DEMO_MIXES)}`;
+  const found = `${made.generator} seed ${made.seed} size ${made.size?.join('x')} labeled ${made.labeled?.length} pool ${made.pool?.length} test ${made.test?.length} mix ${made.mix ? describeMixes(made.mix) : 'none'}`;
   if (wanted !== found) {
     throw new UserError(
       `${out} already holds a demo dataset made with other settings (${found}; asked for ${wanted})`,
@@ -140,4 +152,21 @@ function parseSplit(text: string): Partial<DemoSplit> | undefined {
   } catch {
     return undefined;
   }
+}
+
+// The group of every case, in case order: each split's group counts (groupCounts of its mix)
+// in an order shuffled by the seed, so that neighbouring cases are not all of one group.
+function assignGroups(options: DemoDatasetOptions): CaseGroup[] {
+  const mix = options.mix ?? DEMO_MIXES;
+  return (['labeled', 'pool', 'test'] as const).flatMap((split, s) => {
+    const list = [...groupCounts(mix[split], options[split])].flatMap(([g, n]) =>
+      Array.from({ length: n }, () => g),
+    );
+    const random = createRandom(deriveSeed(options.seed, 0x6a09e667, s));
+    for (let i = list.length - 1; i > 0; i--) {
+      const j = random.int(0, i);
+      [list[i], list[j]] = [list[j]!, list[i]!];
+    }
+    return list;
+  });
 }

@@ -78,8 +78,15 @@ export function paintOrgans(canvas: Canvas, spec: CaseSpec, random: Random, trun
     });
   }
 
-  const spleen = place({ center: [-74, -38, 50], radii: [22, 50, 45], rotation: [0.6, 0, 0] });
-  organ(spleen.shape, organLabel('spleen'), SOFT, () => hu.spleen);
+  // An enlarged spleen grows down and forward from its place under the left diaphragm.
+  const k = spec.spleenScale;
+  const spleen = place({
+    center: [-74, -38 + 14 * (k - 1), 50 - 40 * (k - 1)],
+    radii: [22 * Math.sqrt(k), 50 * k, 45 * k],
+    rotation: [0.6, 0, 0],
+  });
+  const mottle = mottling(random, spec.spleenMottle);
+  organ(spleen.shape, organLabel('spleen'), SOFT, (v) => hu.spleen + mottle(canvas, v));
 
   for (const [side, name, z] of [
     [-1, 'kidney_left', -18],
@@ -107,6 +114,18 @@ export function paintOrgans(canvas: Canvas, spec: CaseSpec, random: Random, trun
       canvas.region[v] = Region.cavity;
       canvas.hu[v] = hu.visceralFat * 0.6;
     });
+    // Delayed phase: excreted contrast fills the calyces, inside the kidney beside its sinus
+    // (labelled kidney, as the collecting system is in most kidney masks).
+    const excreted = spec.collectingSystemHu;
+    if (excreted !== null) {
+      const calyces = ellipsoid({
+        center: [kx - side * 10 * s, ky + 6 * s, kz],
+        radii: [9 * s, 9 * s, 28 * s],
+      });
+      paint(canvas, calyces, ORGAN, (v) => {
+        if (canvas.label[v] === label) canvas.hu[v] = excreted;
+      });
+    }
   }
 
   const pancreasPoints = (
@@ -204,4 +223,30 @@ function harmonics(random: Random, roughness: number): Harmonic[] {
     amplitude: random.uniform(0, roughness / 3),
     phase: random.uniform(0, 2 * Math.PI),
   }));
+}
+
+// The arterial phase's mottled ("zebra") spleen: bands of brighter and darker parenchyma, a
+// sum of two plane waves of 25-40 mm wavelength, `amplitude` HU at most; none when 0.
+function mottling(random: Random, amplitude: number): (canvas: Canvas, v: number) => number {
+  if (amplitude === 0) return () => 0;
+  const waves = Array.from({ length: 2 }, () => {
+    const k = (2 * Math.PI) / random.uniform(25, 40);
+    const theta = random.uniform(0, Math.PI);
+    const phi = random.uniform(0, Math.PI);
+    return {
+      k: [
+        k * Math.sin(phi) * Math.cos(theta),
+        k * Math.sin(phi) * Math.sin(theta),
+        k * Math.cos(phi),
+      ],
+      phase: random.uniform(0, 2 * Math.PI),
+    };
+  });
+  return (canvas, v) => {
+    const p = [canvas.x[v] as number, canvas.y[v] as number, canvas.z[v] as number];
+    let sum = 0;
+    for (const w of waves)
+      sum += Math.sin(w.k[0]! * p[0]! + w.k[1]! * p[1]! + w.k[2]! * p[2]! + w.phase);
+    return (amplitude / 2) * sum;
+  };
 }
