@@ -5,7 +5,18 @@ import { z } from 'zod';
 // an error so that a typo is not silently ignored.
 export const EngineParams = z
   .object({
-    // Training: mini-batch updates of Adam.
+    // The voxel model: a random forest (default) or a small network (MLP). A fine-tune keeps
+    // its init's kind.
+    model: z.enum(['forest', 'mlp']).default('forest'),
+    // Forest: trees grown per training (a fine-tune adds them to its init's trees), their
+    // depth limit, the fewest samples in a leaf, and the quantile bins of each feature.
+    trees: z.number().int().min(1).max(1000).default(24),
+    maxDepth: z.number().int().min(1).max(40).default(20),
+    minLeaf: z.number().int().positive().default(5),
+    bins: z.number().int().min(2).max(256).default(64),
+    // Forest: the share of its trees that vote in one Monte-Carlo sample.
+    forestSampleFraction: z.number().gt(0).max(1).default(0.5),
+    // Network training: mini-batch updates of Adam.
     steps: z.number().int().positive().default(3000),
     batchSize: z.number().int().positive().default(256),
     learningRate: z.number().positive().default(0.01),

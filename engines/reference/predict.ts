@@ -7,7 +7,7 @@ import { keepLargestComponents } from './largest-component.js';
 import { openHiddenNetwork } from './mlp-onnx.js';
 import type { EngineParams } from './params.js';
 import { createRng } from './prng.js';
-import { argmaxLabels, classProbabilities, prepareImage, priorCorrected } from './segment-image.js';
+import { argmaxLabels, prepareImage } from './segment-image.js';
 import { readImage, writeMask, writeProbabilities } from './volume-io.js';
 
 // Segments the request's cases with a checkpoint: the argmax mask always, the softmax
@@ -19,16 +19,21 @@ export async function predictReference(
   const checkpoint = await loadCheckpoint(request.checkpoint);
   assertSameLabels(checkpoint.labels, classOrder(request.classes), request.checkpoint);
   await mkdir(request.outputDir, { recursive: true });
-  const network = priorCorrected(checkpoint, params.priorCorrection);
-  const hiddenNetwork = await openHiddenNetwork(checkpoint.mlp, params.predictThreads);
+  const model = checkpoint.model;
+  const settings = {
+    priorCorrection: params.priorCorrection,
+    forestSampleFraction: params.forestSampleFraction,
+    hiddenNetwork:
+      model.kind === 'mlp' ? await openHiddenNetwork(model.mlp, params.predictThreads) : undefined,
+  };
   const names = uniqueFileStems(request.cases.map((item) => item.id));
   const extension = params.compress ? '.nii.gz' : '.nii';
   const outputs: PredictOutput[] = [];
   for (const [index, item] of request.cases.entries()) {
     const stem = join(request.outputDir, names[index]!);
     const image = await readImage(item.image);
-    const prepared = await prepareImage(checkpoint, image, hiddenNetwork);
-    const probabilities = classProbabilities(network, prepared);
+    const prepared = await prepareImage(checkpoint, image, settings);
+    const probabilities = prepared.sample();
     const mask = argmaxLabels(probabilities, checkpoint.labels);
     if (params.largestComponent) keepLargestComponents(mask, image.geometry.dims);
     const output: PredictOutput = { id: item.id, mask: `${stem}_mask${extension}` };
@@ -43,7 +48,7 @@ export async function predictReference(
       const caseSeed = (request.seed ^ hashString(item.id)) >>> 0;
       for (let t = 0; t < request.save.mcSamples; t++) {
         const rng = createRng(caseSeed, t + 1);
-        const sample = classProbabilities(network, prepared, rng);
+        const sample = prepared.sample(rng);
         const path = `${stem}_mc${String(t).padStart(2, '0')}${extension}`;
         await writeProbabilities(path, sample, image, type);
         output.mcSamples.push(path);

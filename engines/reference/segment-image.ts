@@ -1,5 +1,6 @@
 import type { Checkpoint } from './checkpoint.js';
-import { computeFeatures, gatherRows } from './features.js';
+import { type FeatureColumns, computeFeatures, gatherRows } from './features.js';
+import { predictForest } from './forest.js';
 import type { HiddenNetwork } from './mlp-onnx.js';
 import { type Mlp, forwardOutput, outputLayer } from './mlp.js';
 import { voxelsInRegion } from './organ-region.js';
@@ -7,17 +8,10 @@ import type { Rng } from './prng.js';
 import type { EngineImage } from './volume-io.js';
 import { normalizeRows } from './voxel-sampling.js';
 
-// Applying a checkpoint to one image: the hidden activations are computed once for the voxels
-// of the organ region; the plain pass and every Monte-Carlo sample then only re-run the output
-// layer. Voxels outside the region are background with probability 1.
-
-// One image ready for the output layer.
-export interface PreparedImage {
-  voxels: number;
-  // Indices of the voxels the network runs on, and their last hidden activations.
-  inside: Int32Array;
-  hidden: Float32Array;
-}
+// Applying a checkpoint to one image: features are computed once for the voxels of the organ
+// region (a network's hidden activations too); the plain pass and every Monte-Carlo sample
+// then only re-run what is random: a network's output layer with dropout, or a forest's vote
+// over a random half of its trees. Voxels outside the region are background with probability 1.
 
 // Class probabilities of the voxels inside the region: row r (voxel inside[r]) holds the
 // probabilities of every class, background first.
@@ -28,34 +22,88 @@ export interface RegionProbabilities {
   rows: Float32Array;
 }
 
-// Computes features and last hidden activations (through `network`, the checkpoint's hidden
-// layers) for the voxels inside the organ region.
+// One image ready for prediction: `sample()` gives the plain class probabilities,
+// `sample(rng)` one Monte-Carlo sample.
+export interface PreparedImage {
+  voxels: number;
+  inside: Int32Array;
+  sample(rng?: Rng): RegionProbabilities;
+}
+
+export interface PredictSettings {
+  // How far to undo the class-balanced sampling (params.priorCorrection).
+  priorCorrection: number;
+  // The share of a forest's trees that vote in one Monte-Carlo sample.
+  forestSampleFraction: number;
+  // A network's hidden layers (through ONNX Runtime); unused by a forest.
+  hiddenNetwork?: HiddenNetwork;
+}
+
+// Computes the features of the voxels inside the organ region and readies the checkpoint's
+// model on them.
 export async function prepareImage(
   checkpoint: Checkpoint,
   image: EngineImage,
-  network: HiddenNetwork,
+  settings: PredictSettings,
 ): Promise<PreparedImage> {
   const features = computeFeatures(image.data, image.geometry, checkpoint.features);
+  return prepareFeatures(checkpoint, features, settings);
+}
+
+// The same from features already computed (with the checkpoint's feature settings).
+export async function prepareFeatures(
+  checkpoint: Pick<Checkpoint, 'model' | 'region' | 'priors' | 'labels'>,
+  features: FeatureColumns,
+  settings: PredictSettings,
+): Promise<PreparedImage> {
   const inside = voxelsInRegion(checkpoint.region, features);
   const rows = new Float32Array(inside.length * features.count);
   gatherRows(features, inside, rows);
-  normalizeRows(rows, inside.length, checkpoint.normalization);
-  const hidden = await network(rows, inside.length);
-  return { voxels: features.voxels, inside, hidden };
+  const { voxels } = features;
+  const model = checkpoint.model;
+  const classes = checkpoint.labels.length + 1;
+  const result = (probabilities: Float32Array) => ({
+    voxels,
+    inside,
+    classes,
+    rows: probabilities,
+  });
+  if (model.kind === 'forest') {
+    const factors = priorFactors(checkpoint, settings.priorCorrection);
+    return {
+      voxels,
+      inside,
+      sample(rng) {
+        const out = new Float32Array(inside.length * classes);
+        const use = rng
+          ? sampleTrees(model.forest.trees.length, settings.forestSampleFraction, rng)
+          : undefined;
+        predictForest(model.forest, rows, features.count, inside.length, out, use);
+        reweightRows(out, factors);
+        return result(out);
+      },
+    };
+  }
+  if (!settings.hiddenNetwork) throw new Error('bug: a network checkpoint needs its hidden layers');
+  normalizeRows(rows, inside.length, model.normalization);
+  const hidden = await settings.hiddenNetwork(rows, inside.length);
+  const network = priorCorrected(model.mlp, checkpoint, settings.priorCorrection);
+  return {
+    voxels,
+    inside,
+    sample(rng) {
+      const out = new Float32Array(inside.length * classes);
+      forwardOutput(network, hidden, inside.length, out, rng);
+      return result(out);
+    },
+  };
 }
 
-// Class probabilities inside the region from `network` (the checkpoint's, prior-corrected by
-// priorCorrected). With `dropoutRng`, one Monte-Carlo dropout sample.
-export function classProbabilities(
-  network: Mlp,
-  prepared: PreparedImage,
-  dropoutRng?: Rng,
-): RegionProbabilities {
-  const classes = outputLayer(network).outSize;
-  const { voxels, inside, hidden } = prepared;
-  const rows = new Float32Array(inside.length * classes);
-  forwardOutput(network, hidden, inside.length, rows, dropoutRng);
-  return { voxels, inside, classes, rows };
+// Which trees vote in one Monte-Carlo sample: each with probability `fraction`, at least one.
+function sampleTrees(count: number, fraction: number, rng: Rng): boolean[] {
+  const use = Array.from({ length: count }, () => rng.next() < fraction);
+  if (!use.includes(true)) use[rng.int(count)] = true;
+  return use;
 }
 
 // The probabilities of every voxel, channel-major (c * voxels + v): the NIfTI 4D order.
@@ -70,22 +118,39 @@ export function fullProbabilities(probabilities: RegionProbabilities): Float32Ar
   return out;
 }
 
-// The checkpoint's network with its output moved from the training samples' class mix back
-// towards the data's: each class's probability is multiplied by (data frequency / sampling
-// frequency)^strength and the row renormalised, which is the same as adding the log of that
-// factor to the class's output bias before the softmax.
-export function priorCorrected(checkpoint: Checkpoint, strength: number): Mlp {
+// The class-balanced sampling undone: each class's probability is multiplied by (data
+// frequency / sampling frequency)^strength and the row renormalised.
+function priorFactors(checkpoint: Pick<Checkpoint, 'priors'>, strength: number): number[] {
   const { data, sampling } = checkpoint.priors;
-  const layer = outputLayer(checkpoint.mlp);
-  const biases = Float32Array.from(layer.biases, (bias, c) => {
-    const p = data[c] ?? 0;
+  return data.map((p, c) => {
     const q = sampling[c] ?? 0;
-    return p > 0 && q > 0 ? bias + strength * Math.log(p / q) : bias;
+    return p > 0 && q > 0 ? (p / q) ** strength : 1;
   });
-  return {
-    ...checkpoint.mlp,
-    layers: [...checkpoint.mlp.layers.slice(0, -1), { ...layer, biases }],
-  };
+}
+
+function reweightRows(rows: Float32Array, factors: number[]): void {
+  const classes = factors.length;
+  for (let o = 0; o < rows.length; o += classes) {
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      rows[o + c] = rows[o + c]! * factors[c]!;
+      sum += rows[o + c]!;
+    }
+    if (sum > 0) for (let c = 0; c < classes; c++) rows[o + c] = rows[o + c]! / sum;
+  }
+}
+
+// A network with the same correction built in: adding the log of each factor to the class's
+// output bias before the softmax is the same as reweighting its probabilities.
+export function priorCorrected(
+  mlp: Mlp,
+  checkpoint: Pick<Checkpoint, 'priors'>,
+  strength: number,
+): Mlp {
+  const layer = outputLayer(mlp);
+  const factors = priorFactors(checkpoint, strength);
+  const biases = Float32Array.from(layer.biases, (bias, c) => bias + Math.log(factors[c] ?? 1));
+  return { ...mlp, layers: [...mlp.layers.slice(0, -1), { ...layer, biases }] };
 }
 
 // The label value of each voxel's most probable class (0 for background).

@@ -1,12 +1,13 @@
 import type { TrainRequest } from '../../src/engine/contract.js';
-import { type Checkpoint, loadCheckpoint } from './checkpoint.js';
+import { type Checkpoint, type VoxelModel, loadCheckpoint } from './checkpoint.js';
 import { assertSameLabels, classOrder } from './class-map.js';
 import { type FeatureConfig, computeFeatures, featureCount } from './features.js';
+import { trainForest } from './forest.js';
 import { type Batch, createAdam, trainStep } from './mlp-train.js';
 import { type Mlp, createMlp } from './mlp.js';
 import { type OrganRegion, emptyRegion, extendRegion, unionRegion } from './organ-region.js';
 import type { EngineParams } from './params.js';
-import { createRng } from './prng.js';
+import { type Rng, createRng } from './prng.js';
 import { readImage, readLabels } from './volume-io.js';
 import {
   type SampleSet,
@@ -23,7 +24,7 @@ const CT_FEATURES: Omit<FeatureConfig, 'scalesMm' | 'contextScalesMm'> = {
   bodyThreshold: -500,
 };
 
-// Trains (or fine-tunes, from `request.init`) the per-voxel network on the request's cases and
+// Trains (or fine-tunes, from `request.init`) the voxel model on the request's cases and
 // returns the checkpoint; the caller writes it.
 export async function trainReference(
   request: TrainRequest,
@@ -58,27 +59,72 @@ export async function trainReference(
     sampleCase(set, matrix, classOf, params.samplesPerCase, rng);
     extendRegion(region, matrix, classOf);
   }
-  const normalization = init?.normalization ?? featureStatistics(set);
-  normalizeRows(set.inputs, set.rows, normalization);
-  const mlp =
-    init?.mlp ?? createMlp([set.features, ...params.hiddenUnits, classes], params.dropout, rng);
-  const losses = fit(mlp, set, params, rng);
-  const previousSteps = Number(init?.training.steps ?? 0);
+  const fitted = fitModel(set, params, init, rng);
   return {
     engine,
     labels: order.labels,
     names: order.names,
     features,
-    normalization,
-    mlp,
+    model: fitted.model,
     region: init ? unionRegion(init.region, finalRegion(region)) : finalRegion(region),
     priors: { data: frequencies(set.dataCounts), sampling: frequencies(set.sampleCounts) },
     training: {
-      steps: previousSteps + params.steps,
+      ...fitted.stats,
       cases: request.cases.length,
       samples: set.rows,
       seed: request.seed,
       fineTuned: init !== undefined,
+    },
+  };
+}
+
+type Fitted = { model: VoxelModel; stats: Record<string, number> };
+
+// Fits the voxel model of the init's kind (or params.model from scratch) on the samples.
+export function fitModel(
+  set: SampleSet,
+  params: EngineParams,
+  init: Pick<Checkpoint, 'model' | 'training'> | undefined,
+  rng: Rng,
+): Fitted {
+  return (init?.model.kind ?? params.model) === 'forest'
+    ? fitForest(set, params, init, rng)
+    : fitNetwork(set, params, init, rng);
+}
+
+// Grows params.trees trees on the samples; a fine-tune adds them to its init's trees.
+function fitForest(
+  set: SampleSet,
+  params: EngineParams,
+  init: Pick<Checkpoint, 'model'> | undefined,
+  rng: Rng,
+): Fitted {
+  const grown = trainForest(set, set.classes, { ...params, featuresPerSplit: 0 }, rng);
+  const previous = init?.model.kind === 'forest' ? init.model.forest.trees : [];
+  const forest = { classes: set.classes, trees: [...previous, ...grown.trees] };
+  const nodes = grown.trees.reduce((sum, tree) => sum + tree.left.length, 0);
+  return { model: { kind: 'forest', forest }, stats: { trees: forest.trees.length, nodes } };
+}
+
+// Trains the network from scratch, or further from its init (keeping the init's normalisation).
+function fitNetwork(
+  set: SampleSet,
+  params: EngineParams,
+  init: Pick<Checkpoint, 'model' | 'training'> | undefined,
+  rng: Rng,
+): Fitted {
+  const previous = init?.model.kind === 'mlp' ? init.model : undefined;
+  const normalization = previous?.normalization ?? featureStatistics(set);
+  normalizeRows(set.inputs, set.rows, normalization);
+  const mlp =
+    previous?.mlp ??
+    createMlp([set.features, ...params.hiddenUnits, set.classes], params.dropout, rng);
+  const losses = fit(mlp, set, params, rng);
+  const previousSteps = Number(init?.training.steps ?? 0);
+  return {
+    model: { kind: 'mlp', mlp, normalization },
+    stats: {
+      steps: previousSteps + params.steps,
       firstLoss: round(losses.first),
       finalLoss: round(losses.last),
     },
@@ -91,7 +137,7 @@ function fit(
   mlp: Mlp,
   set: SampleSet,
   params: EngineParams,
-  rng: ReturnType<typeof createRng>,
+  rng: Rng,
 ): { first: number; last: number } {
   const adam = createAdam(mlp);
   const { batchSize, steps, learningRate } = params;

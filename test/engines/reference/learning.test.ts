@@ -5,6 +5,7 @@ import { PredictResponse, TrainResponse } from '../../../src/engine/contract.js'
 import { dicePerLabel } from '../../../src/metrics/dice.js';
 import { readLabelMap } from '../../../src/volume/index.js';
 import {
+  FAST_MLP_PARAMS,
   FAST_PARAMS,
   type Fixture,
   makeFixture,
@@ -21,7 +22,7 @@ before(async () => {
 after(() => fixture.cleanup());
 
 async function train(name: string, params: Record<string, unknown>, init: string | null = null) {
-  const request = trainRequest(fixture, name, { params: { ...FAST_PARAMS, ...params }, init });
+  const request = trainRequest(fixture, name, { params, init });
   const run = await runReference(fixture, 'train', request, name);
   assert.equal(run.exitCode, 0, run.stderr);
   return {
@@ -47,10 +48,10 @@ async function testDice(checkpoint: string, name: string): Promise<number> {
   return sum / (labels.length * response.outputs.length);
 }
 
-test('a trained model beats a barely trained one, and fine-tuning continues from the init', async (t) => {
+test('a network: a trained model beats a barely trained one, and fine-tuning continues from the init', async (t) => {
   const [short, long] = await Promise.all([
-    train('short', { steps: 5 }),
-    train('long', { steps: 300 }),
+    train('short', { ...FAST_MLP_PARAMS, steps: 5 }),
+    train('long', { ...FAST_MLP_PARAMS, steps: 300 }),
   ]);
   const [shortDice, longDice] = await Promise.all([
     testDice(short.checkpoint, 'short'),
@@ -62,7 +63,7 @@ test('a trained model beats a barely trained one, and fine-tuning continues from
     `trained ${longDice.toFixed(3)} vs barely trained ${shortDice.toFixed(3)}`,
   );
 
-  const tuned = await train('tuned', { steps: 150 }, short.checkpoint);
+  const tuned = await train('tuned', { ...FAST_MLP_PARAMS, steps: 150 }, short.checkpoint);
   assert.equal(tuned.response.stats?.steps, 155);
   assert.equal(tuned.response.stats?.fineTuned, true);
   const tunedDice = await testDice(tuned.checkpoint, 'tuned');
@@ -72,5 +73,31 @@ test('a trained model beats a barely trained one, and fine-tuning continues from
   assert.ok(
     tunedDice > shortDice + 0.1,
     `fine-tuned ${tunedDice.toFixed(3)} vs ${shortDice.toFixed(3)} before`,
+  );
+});
+
+test('a forest: grown trees beat a stump, and fine-tuning adds trees to the init', async (t) => {
+  const [stump, grown] = await Promise.all([
+    train('stump', { ...FAST_PARAMS, trees: 1, maxDepth: 1 }),
+    train('grown', FAST_PARAMS),
+  ]);
+  const [stumpDice, grownDice] = await Promise.all([
+    testDice(stump.checkpoint, 'stump'),
+    testDice(grown.checkpoint, 'grown'),
+  ]);
+  t.diagnostic(`test Dice: one stump ${stumpDice.toFixed(3)}, 8 trees ${grownDice.toFixed(3)}`);
+  assert.ok(
+    grownDice > stumpDice + 0.1,
+    `grown ${grownDice.toFixed(3)} vs stump ${stumpDice.toFixed(3)}`,
+  );
+
+  const tuned = await train('tuned-forest', FAST_PARAMS, stump.checkpoint);
+  assert.equal(tuned.response.stats?.trees, 9);
+  assert.equal(tuned.response.stats?.fineTuned, true);
+  const tunedDice = await testDice(tuned.checkpoint, 'tuned-forest');
+  t.diagnostic(`test Dice after adding 8 trees to the stump: ${tunedDice.toFixed(3)}`);
+  assert.ok(
+    tunedDice > stumpDice + 0.1,
+    `fine-tuned ${tunedDice.toFixed(3)} vs ${stumpDice.toFixed(3)}`,
   );
 });

@@ -14,8 +14,15 @@ export const referenceEngine = fileURLToPath(
   new URL('../../../engines/reference/main.js', import.meta.url),
 );
 
-// Small and fast settings for tests (the defaults are sized for 64x64x40 demo data).
-export const FAST_PARAMS = { steps: 300, samplesPerCase: 800, hiddenUnits: [32, 16] };
+// Small and fast settings for tests (the defaults are sized for 64x64x40 demo data): the
+// default forest, and the network.
+export const FAST_PARAMS = { samplesPerCase: 800, trees: 8, maxDepth: 14 };
+export const FAST_MLP_PARAMS = {
+  model: 'mlp',
+  steps: 300,
+  samplesPerCase: 800,
+  hiddenUnits: [32, 16],
+};
 
 export interface Fixture {
   dir: string;

@@ -29,9 +29,10 @@ test('train writes a contract response naming the checkpoint, with stats', async
   );
   assert.equal(response.engine.name, 'reference');
   assert.equal(response.checkpoint, checkpoint);
-  assert.equal(response.stats?.steps, 300);
+  assert.equal(response.stats?.trees, 8);
   const saved = JSON.parse(await readFile(checkpoint, 'utf8'));
-  assert.equal(saved.format, 'sentinel-reference-engine/1');
+  assert.equal(saved.format, 'sentinel-reference-engine/2');
+  assert.equal(saved.forest.trees.length, 8);
   assert.deepEqual(saved.labels, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
