@@ -7,6 +7,8 @@
 //   duplicate. Every key column is NOT NULL: SQLite treats NULLs as distinct in keys.
 // - organ = '*' (CASE_LEVEL_ORGAN) is the case-level row of scores and metrics.
 // - The M0 baseline is method 'baseline' (BASELINE_METHOD) with budget 0.
+// - The control is method 'labeled-only' (CONTROL_METHOD) with budget 0: fine-tuned on the
+//   labeled set alone with the methods' schedule, one row set per seed.
 // - budget is N (AL, lowest N revised) or K (SSL, highest K kept).
 // - Times are ISO 8601 UTC text; costs are seconds and bytes.
 import { type SQL, sql } from 'drizzle-orm';
@@ -28,6 +30,9 @@ export const CASE_LEVEL_ORGAN = '*';
 // The method name of the M0 baseline rows (recorded with budget 0).
 export const BASELINE_METHOD = 'baseline';
 export const BASELINE_BUDGET = 0;
+// The method name of the control rows: M0 fine-tuned on the labeled set alone, nothing
+// selected, the same schedule as every method's fine-tune (recorded with budget 0).
+export const CONTROL_METHOD = 'labeled-only';
 
 export const experimentKinds = ['al', 'ssl'] as const;
 export const experimentStatuses = ['running', 'done', 'failed', 'stopped'] as const;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { getStrategy } from '../../strategies/registry.js';
-import { CASE_LEVEL_ORGAN } from '../db/schema.js';
+import { BASELINE_BUDGET, CASE_LEVEL_ORGAN, CONTROL_METHOD } from '../db/schema.js';
 import { listScores } from '../db/scores.js';
 import { recordSelection } from '../db/selections.js';
 import type { ExperimentDataset } from './dataset.js';
@@ -33,7 +33,8 @@ type Done<T> = { dir: string; output: T };
 //      T MC-dropout passes per seed (mc-dropout), and the test set (the baseline row)
 //   3. every method scores the pool; M0 is evaluated on the test set
 //   4. selection: AL the lowest N, SSL the highest K, per method, seed and budget
-//   5. fine-tune on L + selected, predict the test set, evaluate Dice and NSD
+//   5. fine-tune on L + selected, predict the test set, evaluate Dice and NSD; the control
+//      (CONTROL_METHOD) is the same fine-tune on L alone, per seed
 // Each job starts as soon as its own inputs exist (e.g. QS's fine-tuning does not wait for the
 // MC-dropout passes), under the executor's concurrency limits. A job whose inputs failed is
 // skipped (and listed); the rest go on.
@@ -50,7 +51,8 @@ export function planExperiment(
   const wants = (method: string) => s.methods.includes(method);
   const scoreSeed = (method: string, seed: number) => (randomized(method) ? seed : null);
   const budgetsBySeed = s.seeds.length * s.budgets.length;
-  const downstream = s.exportWorklist ? 0 : s.methods.length * budgetsBySeed * 3;
+  // Each method's fine-tunes, and the control's (one per seed), 3 jobs each.
+  const downstream = s.exportWorklist ? 0 : (s.methods.length * budgetsBySeed + s.seeds.length) * 3;
   const perM0 =
     4 +
     (wants('entropy') ? 1 : 0) +
@@ -307,7 +309,12 @@ export function planExperiment(
           await Promise.all(tuning);
         };
 
+        // The control: the same fine-tune on the labeled set alone, per seed.
         const chains: Promise<void>[] = [baseline];
+        if (!s.exportWorklist) {
+          for (const seed of seedsOf(m0))
+            chains.push(finetuneChain(CONTROL_METHOD, seed, BASELINE_BUDGET, [], checkpoint));
+        }
         for (const method of s.methods) {
           const shared = randomized(method) ? undefined : score(method, null);
           for (const seed of seedsOf(m0))
