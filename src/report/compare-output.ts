@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toCsv } from '../csv/to-csv.js';
 import type { ComparedMethod, Comparison } from './compare-runs.js';
-import { toCsv } from './csv-report.js';
 import {
   formatBytes,
   formatDuration,
