@@ -6,7 +6,12 @@ import { loadYamlConfig } from '../../config/load-config.js';
 import { type CheckLine, checkEngine } from '../../engine/engine-check.js';
 import { EngineConfig } from '../../engine/engine-config.js';
 import { UserError } from '../../errors.js';
-import { checkDemoDatasetOptions, parseCount, parseGridSize } from '../../phantom/index.js';
+import {
+  checkDemoDatasetOptions,
+  makeDemoDataset,
+  parseCount,
+  parseGridSize,
+} from '../../phantom/index.js';
 import type { Command } from '../command.js';
 
 // Only the `engine:` section of a config is read; the rest is left to the experiment schema.
@@ -61,14 +66,8 @@ const engineCheck: Command = {
     const cases = parseCount('cases', String(values.cases));
     if (cases < 1) throw new UserError('--cases must be at least 1');
     const size = parseGridSize(String(values.size));
-    checkDemoDatasetOptions({
-      out: 'engine-check',
-      labeled: cases,
-      pool: 0,
-      test: cases,
-      seed: 0,
-      size,
-    });
+    const phantoms = { labeled: cases, pool: 0, test: cases, seed: 0, size };
+    checkDemoDatasetOptions({ out: 'engine-check', ...phantoms });
     const dir =
       typeof values.keep === 'string'
         ? resolve(values.keep)
@@ -78,10 +77,10 @@ const engineCheck: Command = {
     out.write(
       `  ${cases} training and ${cases} test phantoms of ${size.join('x')} voxels in ${dir}\n`,
     );
+    const data = await makeDemoDataset({ out: join(dir, 'data'), ...phantoms });
     const lines = await checkEngine(engine, {
       dir,
-      cases,
-      size,
+      data,
       params,
       onLine: (line) => out.write(formatLine(line)),
     });
