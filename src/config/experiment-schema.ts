@@ -7,6 +7,11 @@ import { ExecutorConfig } from '../executor/executor-config.js';
 
 const positiveInt = z.number().int().positive();
 
+// A list in which no item appears twice.
+function distinct<T extends z.ZodArray<z.ZodType>>(list: T, what: string) {
+  return list.refine((items) => new Set(items).size === items.length, `lists ${what} twice`);
+}
+
 // Synthetic phantoms, generated on first use and cached under runs/.cache/.
 const DemoData = z.strictObject({
   demo: z.strictObject({
@@ -53,9 +58,14 @@ export const ExperimentConfigSchema = z.strictObject({
     finetune: { from: 'm0', params: {} },
     repeatM0: false,
   }),
-  methods: z.array(z.string().min(1)).min(1).default(['qs', 'entropy', 'mc-dropout', 'random']),
+  methods: distinct(z.array(z.string().min(1)).min(1), 'a method').default([
+    'qs',
+    'entropy',
+    'mc-dropout',
+    'random',
+  ]),
   seeds: positiveInt.default(5),
-  seedList: z.array(z.number().int().nonnegative()).min(1).optional(),
+  seedList: distinct(z.array(z.number().int().nonnegative()).min(1), 'a seed').optional(),
   al: z
     .strictObject({ budgets: z.array(positiveInt).min(1).default([20]) })
     .default({ budgets: [20] }),
