@@ -1,3 +1,5 @@
+import type { ExperimentFlags } from '../experiment/resolve-settings.js';
+import type { FlagValues } from './command.js';
 import { booleanFlag, distinctList, stringFlag, text, wholeNumber } from './flags.js';
 
 // The flags al-run and ssl-run share (each adds its own --budget or --topk).
@@ -31,3 +33,15 @@ export const experimentFlags = {
     'discard the results recorded in --out when the config or flags changed, and start over',
   ),
 };
+
+// The shared flags' values as the experiment takes them.
+export function sharedExperimentFlags(flags: FlagValues<typeof experimentFlags>): ExperimentFlags {
+  return {
+    config: flags.config,
+    methods: flags.methods,
+    seeds: flags.seeds,
+    seedList: flags['seed-list'],
+    out: flags.out,
+    force: flags.force,
+  };
+}

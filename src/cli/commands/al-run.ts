@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { experimentFlags } from '../experiment-flags.js';
+import { experimentFlags, sharedExperimentFlags } from '../experiment-flags.js';
 import { booleanFlag, commaList, stringFlag, wholeNumber } from '../flags.js';
 
 // `al-run`: active learning, each method sends its N worst-scored pool cases to (simulated)
@@ -23,14 +23,9 @@ const alRun = defineCommand({
   async run({ flags }) {
     const { runExperimentCommand } = await import('../../experiment/experiment-command.js');
     return runExperimentCommand('al', {
-      config: flags.config,
-      methods: flags.methods,
-      seeds: flags.seeds,
-      seedList: flags['seed-list'],
+      ...sharedExperimentFlags(flags),
       budgets: flags.budget,
-      out: flags.out,
       exportWorklist: flags['export-worklist'],
-      force: flags.force,
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { experimentFlags } from '../experiment-flags.js';
+import { experimentFlags, sharedExperimentFlags } from '../experiment-flags.js';
 import { commaList, stringFlag, wholeNumber } from '../flags.js';
 
 // `ssl-run`: semi-supervised learning, each method keeps its K best-scored pseudo labels,
@@ -19,16 +19,7 @@ const sslRun = defineCommand({
   },
   async run({ flags }) {
     const { runExperimentCommand } = await import('../../experiment/experiment-command.js');
-    return runExperimentCommand('ssl', {
-      config: flags.config,
-      methods: flags.methods,
-      seeds: flags.seeds,
-      seedList: flags['seed-list'],
-      budgets: flags.topk,
-      out: flags.out,
-      exportWorklist: false,
-      force: flags.force,
-    });
+    return runExperimentCommand('ssl', { ...sharedExperimentFlags(flags), budgets: flags.topk });
   },
 });
 export default sslRun;
