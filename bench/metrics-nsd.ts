@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { metricsPerLabel } from '../src/metrics/label-metrics.js';
 
 const dims = [512, 512, 300] as const;
@@ -65,11 +66,6 @@ function makePair(): { truth: Uint8Array; pred: Uint8Array } {
     paintOrgan(pred, label, centre, radii, shift, 0.95 + 0.02 * (i % 5), 0.08);
   });
   return { truth, pred };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function main(): void {

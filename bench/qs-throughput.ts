@@ -49,7 +49,12 @@ import {
 import { type Row, type Setup, type Timing, printRows } from './qs-throughput-table.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const example = path.resolve(root, '../shared/data/totalsegmentator-example');
+// The test data's TotalSegmentator example (SENTINEL_TEST_DATA, default ../shared/data).
+const example = path.resolve(
+  root,
+  process.env.SENTINEL_TEST_DATA || '../shared/data',
+  'totalsegmentator-example',
+);
 const ctPath = path.join(example, 'ct.nii.gz');
 const segDir = path.join(example, 'segmentations');
 

@@ -10,13 +10,14 @@
 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClassMap, PredictOutput } from '../src/engine/contract.js';
+import type { PredictOutput } from '../src/engine/contract.js';
 import { EngineConfig } from '../src/engine/engine-config.js';
 import { type EngineRunResult, runEngine } from '../src/engine/run-engine.js';
 import type { JobCost } from '../src/executor/cost-meter.js';
 import { dicePerLabel } from '../src/metrics/dice.js';
 import { packageRoot } from '../src/package-root.js';
 import { type DemoCase, makeDemoDataset } from '../src/phantom/index.js';
+import type { ClassMap } from '../src/volume/class-map.js';
 import { readLabelMap } from '../src/volume/index.js';
 
 const { values: opts } = parseArgs({

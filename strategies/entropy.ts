@@ -1,5 +1,6 @@
 import { UserError } from '../src/errors.js';
 import { openProbabilityMap } from '../src/probabilities/probability-map.js';
+import { checkGrid } from '../src/uncertainty/check-grid.js';
 import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
 import { readLabelMap } from '../src/volume/read-label-map.js';
 import type { Strategy } from './strategy.js';
@@ -40,19 +41,3 @@ const entropy: Strategy = {
   },
 };
 export default entropy;
-
-// Refuses a probability map whose grid is not the pseudo label's.
-export function checkGrid(
-  dims: [number, number, number],
-  maskDims: number[],
-  probabilities: string,
-  mask: string,
-): void {
-  const [mx, my, mz] = maskDims;
-  if (dims[0] !== mx || dims[1] !== my || dims[2] !== mz) {
-    throw new UserError(
-      `${probabilities}: probabilities on a ${dims.join(' x ')} grid, but the pseudo label ${mask} is ${maskDims.slice(0, 3).join(' x ')}`,
-      { hint: 'the engine must save probabilities on the image grid, like the mask' },
-    );
-  }
-}

@@ -1,8 +1,8 @@
 import { UserError } from '../src/errors.js';
 import { openProbabilityMap } from '../src/probabilities/probability-map.js';
+import { checkGrid } from '../src/uncertainty/check-grid.js';
 import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
 import { readLabelMap } from '../src/volume/read-label-map.js';
-import { checkGrid } from './entropy.js';
 import type { Strategy } from './strategy.js';
 
 // Monte-Carlo dropout: from T stochastic passes, the per-voxel standard deviation (population,

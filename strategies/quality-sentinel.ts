@@ -1,11 +1,7 @@
 import { UserError } from '../src/errors.js';
-import { packageRoot } from '../src/package-root.js';
-import { loadBundle } from '../src/qs/bundle.js';
+import { SHIPPED_QS_MODEL, loadBundle } from '../src/qs/bundle.js';
 import { openQsScorer } from '../src/qs/qs-scorer.js';
 import type { Strategy } from './strategy.js';
-
-// The bundle used when a config names none: the small model shipped with the package.
-export const SHIPPED_QS_MODEL = `${packageRoot}/models/qs-phantom`;
 
 // Quality Sentinel: each organ's predicted Dice from the QS network (ONNX, on the job's own
 // thread: an experiment runs its jobs side by side), preprocessed exactly as the official

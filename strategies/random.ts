@@ -1,4 +1,4 @@
-import { seededUniform } from './seeded-uniform.js';
+import { seededUniform } from '../src/seeded-uniform.js';
 import type { Strategy } from './strategy.js';
 
 // Random selection: a seeded uniform draw per case (and per organ), the baseline every

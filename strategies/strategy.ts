@@ -1,4 +1,4 @@
-import type { ClassMap } from '../src/engine/contract.js';
+import type { ClassMap } from '../src/volume/class-map.js';
 
 // One pseudo-labelled case of the pool, as a strategy sees it (absolute paths).
 export interface PoolCase {

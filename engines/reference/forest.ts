@@ -232,7 +232,8 @@ export function predictForest(
         node = inputs[o + feature[node]!]! <= threshold[node]! ? left[node]! : right[node]!;
       }
       const p = leaf[node]! * classes;
-      for (let c = 0; c < classes; c++) out[r * classes + c]! += probs[p + c];
+      for (let c = 0; c < classes; c++)
+        out[r * classes + c] = out[r * classes + c]! + probs[p + c]!;
     }
   });
   for (let i = 0; i < n * classes; i++) out[i] = out[i]! / Math.max(1, used);

@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { z } from 'zod';
 import { UserError, isUserError } from '../errors.js';
-import type { Command, CommandArgs } from './command.js';
+import type { Command, FlagValues, Flags } from './command.js';
 import { commands } from './commands.js';
 
 // The one place where errors are caught: a UserError prints its message and hint and exits
@@ -42,26 +43,55 @@ async function dispatch(argv: string[], fixedCommand?: string): Promise<number |
   return command.run(parseCommandArgs(name, command, rest));
 }
 
-function parseCommandArgs(name: string, command: Command, argv: string[]): CommandArgs {
+// Reads a command's flags with parseArgs, then validates every flag with its schema: a flag
+// unknown, malformed or missing is a UserError naming each one, with the command's usage.
+function parseCommandArgs<F extends Flags>(
+  name: string,
+  command: Command<F>,
+  argv: string[],
+): { flags: FlagValues<F>; positionals: string[] } {
+  const usage = { hint: `usage: ${command.usage}` };
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const options = Object.fromEntries(
-      Object.entries(command.options).map(([flag, o]) => [
-        flag,
-        o.default === undefined ? { type: o.type } : { type: o.type, default: o.default },
-      ]),
-    ) as NonNullable<ParseArgsConfig['options']>;
-    const parsed = parseArgs({
+    parsed = parseArgs({
       args: argv,
-      options,
+      options: parseArgsOptions(command.flags),
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
-    return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
-    throw new UserError(`${name}: ${(error as Error).message}`, {
-      hint: `usage: ${command.usage}`,
-    });
+    throw new UserError(`${name}: ${(error as Error).message}`, usage);
   }
+  const shape = Object.fromEntries(Object.entries(command.flags).map(([f, o]) => [f, o.schema]));
+  const checked = z.object(shape).safeParse(parsed.values);
+  if (!checked.success) {
+    const lines = checked.error.issues.map((issue) =>
+      flagProblem(command.flags, parsed.values, issue),
+    );
+    const listed = lines.length === 1 ? ` ${lines[0]}` : `\n  ${lines.join('\n  ')}`;
+    throw new UserError(`${name}:${listed}`, usage);
+  }
+  return { flags: checked.data as FlagValues<F>, positionals: parsed.positionals };
+}
+
+function parseArgsOptions(flags: Flags): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(
+    Object.entries(flags).map(([flag, o]) => [
+      flag,
+      o.type === 'string' && o.default !== undefined
+        ? { type: o.type, default: o.default }
+        : { type: o.type },
+    ]),
+  );
+}
+
+// "--seeds \"x\" is not a whole number", or "--out DIR is required".
+function flagProblem(flags: Flags, values: Record<string, unknown>, issue: z.core.$ZodIssue) {
+  const flag = String(issue.path[0]);
+  const option = flags[flag];
+  if (values[flag] === undefined)
+    return `--${flag}${option?.type === 'string' ? ` ${option.value}` : ''} is required`;
+  return `--${flag} ${issue.message}`;
 }
 
 function topLevelHelp(): string {
@@ -72,10 +102,10 @@ function topLevelHelp(): string {
 
 // A command's help: its usage, then one aligned line per flag with what it does and its default.
 export function commandHelp(program: string, command: Command): string {
-  const flags = Object.entries(command.options).map(([flag, o]) => ({
+  const flags = Object.entries(command.flags).map(([flag, o]) => ({
     name: `--${flag}${o.type === 'string' ? ` ${o.value}` : ''}`,
     help:
-      o.help + (o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : ''),
+      o.help + (o.type === 'string' && o.default !== undefined ? ` (default: ${o.default})` : ''),
   }));
   const width = Math.max(0, ...flags.map((f) => f.name.length));
   const lines = flags.map((f) => `  ${f.name.padEnd(width)}  ${f.help}`);

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isUserError } from '../errors.js';
 import { openProbabilityMap } from '../probabilities/probability-map.js';
+import type { ClassMap } from '../volume/class-map.js';
 import { type GridLike, forEachSlab, gridDifference, readNiftiHeader } from '../volume/index.js';
-import type { ClassMap } from './contract.js';
 
 // The output checks of the engine contract, shared by every engine run and by
 // `sentinel engine-check`. Each returns a problem (what is wrong, naming the file) or undefined.

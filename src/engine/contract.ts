@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClassMap } from '../volume/class-map.js';
 
 // The engine contract, version 1: the only way the orchestrator talks to a segmentation
 // engine. The orchestrator writes a request JSON and runs the engine's command with the
@@ -6,10 +7,6 @@ import { z } from 'zod';
 // Every path in a request or response is absolute. docs/engine-contract.md explains it;
 // `sentinel engine-schemas` prints these schemas as JSON Schema.
 export const CONTRACT = 'sentinel-engine/1';
-
-// Class map: label value (as a decimal string, 1..255) -> organ name. 0 is background.
-export const ClassMap = z.record(z.string().regex(/^[1-9][0-9]*$/), z.string().min(1));
-export type ClassMap = z.infer<typeof ClassMap>;
 
 const EngineIdentity = z.object({ name: z.string().min(1), version: z.string().min(1) });
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobCost } from '../executor/cost-meter.js';
-import { makeDemoDataset } from '../phantom/index.js';
+import type { ClassMap } from '../volume/class-map.js';
 import {
   type OutputProblem,
   allowedLabels,
@@ -22,12 +22,18 @@ export interface CheckLine {
   detail: string;
 }
 
-// What engine-check runs on: a folder for its files, the phantom cases (count for training and
-// for prediction, grid size), params merged over the engine's, the MC samples to ask for.
+// The cases engine-check trains and predicts on (the caller's phantoms), with their class map.
+export interface EngineCheckCases {
+  labeled: readonly { id: string; image: string; label: string }[];
+  test: readonly { id: string; image: string }[];
+  classes: ClassMap;
+}
+
+// What engine-check runs on: a folder for its files, the cases, params merged over the
+// engine's, the MC samples to ask for.
 export interface EngineCheckOptions {
   dir: string;
-  cases?: number;
-  size?: [number, number, number];
+  data: EngineCheckCases;
   params?: Record<string, unknown>;
   mcSamples?: number;
   signal?: AbortSignal;
@@ -51,15 +57,7 @@ export async function checkEngine(
     add(problem ? 'fail' : 'pass', name, problem ? problem.message : passDetail);
     return problem !== undefined;
   };
-  const n = options.cases ?? 2;
-  const data = await makeDemoDataset({
-    out: join(options.dir, 'data'),
-    labeled: n,
-    pool: 0,
-    test: n,
-    seed: 0,
-    size: options.size ?? [32, 32, 32],
-  });
+  const { data } = options;
   const configured = { ...engine, params: { ...engine.params, ...options.params } };
   const mcSamples = engine.supportsMcDropout ? (options.mcSamples ?? 2) : 0;
 
@@ -77,7 +75,7 @@ export async function checkEngine(
   );
   add(
     trained.ok ? 'pass' : 'fail',
-    `train: exits 0 and writes a valid response (${n} cases)`,
+    `train: exits 0 and writes a valid response (${data.labeled.length} cases)`,
     runDetail(trained),
   );
   if (!trained.ok) {
@@ -107,7 +105,7 @@ export async function checkEngine(
   );
   add(
     predicted.ok ? 'pass' : 'fail',
-    `predict: exits 0 and writes a valid response (${n} cases)`,
+    `predict: exits 0 and writes a valid response (${data.test.length} cases)`,
     runDetail(predicted),
   );
   if (!predicted.ok) {

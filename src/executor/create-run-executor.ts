@@ -1,4 +1,4 @@
-import type { ExecutorConfig } from '../config/experiment-schema.js';
+import type { ExecutorConfig } from './executor-config.js';
 import { type RunExecutor, localRunExecutor } from './process-executor.js';
 import { createSlurmRunExecutor } from './slurm/slurm-executor.js';
 

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { ClassMap } from '../engine/contract.js';
 import { UserError } from '../errors.js';
 import { makeDemoDataset } from '../phantom/index.js';
+import type { ClassMap } from '../volume/class-map.js';
 
 // One case of an experiment: absolute image and reference label paths.
 export interface ExperimentCase {

@@ -1,4 +1,3 @@
-import type { CommandArgs, CommandOption } from '../cli/command.js';
 import { UserError } from '../errors.js';
 import {
   holdInterruptHandlers,
@@ -7,78 +6,15 @@ import {
   signalExitCode,
 } from '../executor/process-groups.js';
 import { printComparison } from './print-comparison.js';
-import { resolveSettings } from './resolve-settings.js';
+import { type ExperimentFlags, resolveSettings } from './resolve-settings.js';
 import { runExperiment } from './run-experiment.js';
-
-// The flags al-run and ssl-run share; `budgetFlag` is --budget (AL) or --topk (SSL).
-export function experimentOptions(budgetFlag: 'budget' | 'topk'): Record<string, CommandOption> {
-  const budget: CommandOption =
-    budgetFlag === 'budget'
-      ? {
-          type: 'string',
-          value: 'N[,N...]',
-          help: "labels each method sends to revision, one budget or several (default: the config's al.budgets)",
-        }
-      : {
-          type: 'string',
-          value: 'K[,K...]',
-          help: "best-scored pseudo labels each method self-trains on, one K or several (default: the config's ssl.topk)",
-        };
-  return {
-    config: {
-      type: 'string',
-      value: 'FILE',
-      help: 'experiment config (YAML): data, engine, methods, seeds (default: the embedded demo, configs/demo.yaml)',
-    },
-    methods: {
-      type: 'string',
-      value: 'M[,M...]',
-      help: "methods to compare, from qs, entropy, mc-dropout, random, oracle (default: the config's methods)",
-    },
-    seeds: { type: 'string', value: 'N', help: "run seeds 0..N-1 (default: the config's seeds)" },
-    'seed-list': {
-      type: 'string',
-      value: 'S[,S...]',
-      help: 'run exactly these seeds (instead of --seeds)',
-    },
-    [budgetFlag]: budget,
-    out: {
-      type: 'string',
-      value: 'DIR',
-      help: `run folder: its database, jobs and report; a rerun resumes it (default: runs/<config name>-${budgetFlag === 'budget' ? 'al' : 'ssl'})`,
-    },
-    force: {
-      type: 'boolean',
-      help: 'discard the results recorded in --out when the config or flags changed, and start over',
-    },
-    ...(budgetFlag === 'budget'
-      ? {
-          'export-worklist': {
-            type: 'boolean' as const,
-            help: "stop once each method's revision worklist is written (no revision, fine-tuning or evaluation)",
-          },
-        }
-      : {}),
-  };
-}
 
 // Runs al-run or ssl-run: settings, the experiment, then the comparison table.
 export async function runExperimentCommand(
   kind: 'al' | 'ssl',
-  { values }: CommandArgs,
+  flags: ExperimentFlags,
 ): Promise<number> {
-  const text = (key: string) =>
-    typeof values[key] === 'string' ? (values[key] as string) : undefined;
-  const { settings, dataset, modelHashes } = await resolveSettings(kind, {
-    config: text('config'),
-    methods: text('methods'),
-    seeds: text('seeds'),
-    seedList: text('seed-list'),
-    budgets: text(kind === 'al' ? 'budget' : 'topk'),
-    out: text('out'),
-    exportWorklist: values['export-worklist'] === true,
-    force: values.force === true,
-  });
+  const { settings, dataset, modelHashes } = await resolveSettings(kind, flags);
   process.stderr.write(
     `${kind === 'al' ? 'active learning' : 'semi-supervised learning'}: ${settings.methods.join(', ')} x ${settings.seeds.length} seed(s), ` +
       `${kind === 'al' ? 'budget' : 'top-k'} ${settings.budgets.join(', ')}; ${dataset.labeled.length} labeled, ${dataset.pool.length} pool, ${dataset.test.length} test cases; run folder ${settings.runDir}\n`,

@@ -1,5 +1,5 @@
-import type { ExecutorConfig } from '../config/experiment-schema.js';
 import type { EngineConfig } from '../engine/engine-config.js';
+import type { ExecutorConfig } from '../executor/executor-config.js';
 import type { DataConfig } from './dataset.js';
 
 // Everything a run needs, resolved from the config file and the flags and validated once.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { jobDir } from '../db/job-keys.js';
 import {
   type JobSpec,
   findDoneJob,
@@ -52,11 +53,6 @@ export type WorkOutcome<T> =
 export type JobEnd<T> =
   | { ok: true; key: string; dir: string; output: T; reused: boolean }
   | { ok: false; key: string; reason: string; message: string; logPath: string; final?: boolean };
-
-// Where a job's folder is, from its key ("score/qs" -> jobs/score__qs).
-export function jobDir(runDir: string, key: string): string {
-  return join(runDir, 'jobs', key.replaceAll('/', '__').replaceAll('=', '-'));
-}
 
 // The recorded output of a job already done (resume), when its folder is still there.
 export function doneOutput<T>(

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { getStrategy } from '../../strategies/registry.js';
+import { jobKeys, m0Tag } from '../db/job-keys.js';
 import { BASELINE_BUDGET, CASE_LEVEL_ORGAN, CONTROL_METHOD } from '../db/schema.js';
 import { listScores } from '../db/scores.js';
 import { recordSelection } from '../db/selections.js';
 import type { ExperimentDataset } from './dataset.js';
 import { type ExperimentQueue, type RunOptions, openExperimentQueue } from './experiment-queue.js';
 import type { ExperimentSettings } from './experiment-settings.js';
-import { jobKeys, m0Tag } from './job-keys.js';
 import type { ExperimentJob } from './job-runner.js';
 import { type PredictOutput, type TrainOutput, predictJob, trainJob } from './jobs/engine-jobs.js';
 import { evaluateJob, scoreJob } from './jobs/node-jobs.js';

@@ -10,14 +10,14 @@ import { loadBundle } from '../qs/bundle.js';
 import { type ExperimentDataset, resolveDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 
-// The flags al-run and ssl-run share (strings as parsed; validated here).
+// The flags of al-run and ssl-run, as the CLI checked them; unset ones fall back to the config.
 export interface ExperimentFlags {
-  config?: string;
-  methods?: string;
-  seeds?: string;
-  seedList?: string;
-  budgets?: string;
-  out?: string;
+  config?: string | undefined;
+  methods?: string[] | undefined;
+  seeds?: number | undefined;
+  seedList?: number[] | undefined;
+  budgets?: number[] | undefined;
+  out?: string | undefined;
   exportWorklist?: boolean;
   force?: boolean;
 }
@@ -38,10 +38,8 @@ export async function resolveSettings(
   const configFile = resolve(flags.config ?? DEFAULT_CONFIG);
   const config: ExperimentConfig = await loadYamlConfig(configFile, ExperimentConfigSchema);
   const budgetFlag = kind === 'al' ? '--budget' : '--topk';
-  const methods = flags.methods ? parseList(flags.methods, '--methods') : config.methods;
+  const methods = flags.methods ?? config.methods;
   for (const method of methods) getStrategy(method);
-  if (new Set(methods).size !== methods.length)
-    throw new UserError('--methods lists a method twice');
   if (!config.engine.supportsTraining) {
     throw new UserError(
       `engine "${config.engine.name}" cannot train, and ${kind}-run trains M0 and fine-tunes`,
@@ -58,20 +56,11 @@ export async function resolveSettings(
       },
     );
   }
-  const seeds = flags.seedList
-    ? parseList(flags.seedList, '--seed-list').map((x) => parseInteger(x, '--seed-list', 0))
-    : flags.seeds
-      ? range(parseInteger(flags.seeds, '--seeds', 1))
-      : (config.seedList ?? range(config.seeds));
-  if (new Set(seeds).size !== seeds.length) throw new UserError('--seed-list lists a seed twice');
-  const budgets = flags.budgets
-    ? parseList(flags.budgets, budgetFlag).map((x) => parseInteger(x, budgetFlag, 1))
-    : kind === 'al'
-      ? config.al.budgets
-      : config.ssl.topk;
+  const seeds =
+    flags.seedList ??
+    (flags.seeds !== undefined ? range(flags.seeds) : (config.seedList ?? range(config.seeds)));
+  const budgets = flags.budgets ?? (kind === 'al' ? config.al.budgets : config.ssl.topk);
   const sortedBudgets = [...new Set(budgets)].sort((a, b) => a - b);
-  if (flags.exportWorklist && kind !== 'al')
-    throw new UserError('--export-worklist is an al-run option');
 
   const runDir = resolve(flags.out ?? join('runs', `${config.name}-${kind}`));
   const fromConfig = (p: string) => resolveConfigPath(p, configFile, packageRoot);
@@ -153,22 +142,6 @@ function checkBudgets(budgets: number[], poolSize: number, flag: string): void {
       hint: `choose at most ${poolSize}, or a larger pool`,
     });
   }
-}
-
-function parseList(text: string, flag: string): string[] {
-  const items = text
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-  if (items.length === 0) throw new UserError(`${flag} needs a comma-separated list`);
-  return items;
-}
-
-function parseInteger(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new UserError(`${flag}: "${text}" is not an integer >= ${min}`);
-  return value;
 }
 
 function range(n: number): number[] {

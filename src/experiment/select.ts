@@ -1,4 +1,4 @@
-import { seededUniform } from '../../strategies/seeded-uniform.js';
+import { seededUniform } from '../seeded-uniform.js';
 
 export interface ScoredCase {
   caseId: string;

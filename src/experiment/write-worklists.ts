@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toCsv } from '../csv/to-csv.js';
 import { CASE_LEVEL_ORGAN } from '../db/schema.js';
 import { listScores } from '../db/scores.js';
 import { listSelections } from '../db/selections.js';
@@ -37,16 +38,10 @@ export async function writeWorklists(
         .slice(0, 5)
         .map((r) => `${r.organ}=${(r.value as number).toFixed(3)}`)
         .join(' ');
-      return [
-        p.rank,
-        p.caseId,
-        p.score === null ? '' : p.score.toFixed(4),
-        `"${organs}"`,
-        images.get(p.caseId) ?? '',
-      ].join(',');
+      return [p.rank, p.caseId, p.score?.toFixed(4), organs, images.get(p.caseId)];
     });
     const path = join(s.runDir, `worklist-${method}.csv`);
-    await writeFile(path, `${['rank,case,score,worst_organs,image', ...lines].join('\n')}\n`);
+    await writeFile(path, toCsv(['rank', 'case', 'score', 'worst_organs', 'image'], lines));
     written.push(path);
   }
   return written;

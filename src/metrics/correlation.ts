@@ -1,34 +1,26 @@
 // Pearson r and Spearman rho between two equally long lists, as scipy.stats computes them.
 
-import { mean } from './descriptive.js';
+import { sampleCorrelation } from 'simple-statistics';
 
 function checkPaired(x: readonly number[], y: readonly number[]): void {
   if (x.length !== y.length) throw new RangeError(`lengths differ: ${x.length} vs ${y.length}`);
 }
 
-// Pearson's correlation coefficient; NaN for fewer than 2 pairs or a constant list.
+// Pearson's correlation coefficient (simple-statistics); NaN for fewer than 2 pairs or a
+// constant list, as scipy.stats.pearsonr.
 export function pearson(x: readonly number[], y: readonly number[]): number {
   checkPaired(x, y);
-  const n = x.length;
-  if (n < 2) return Number.NaN;
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return Number.NaN;
-  const r = sxy / Math.sqrt(sxx * syy);
-  return Math.max(-1, Math.min(1, r));
+  if (x.length < 2 || isConstant(x) || isConstant(y)) return Number.NaN;
+  return Math.max(-1, Math.min(1, sampleCorrelation([...x], [...y])));
+}
+
+function isConstant(values: readonly number[]): boolean {
+  return values.every((v) => v === values[0]);
 }
 
 // 1-based ranks, tied values sharing the mean of their ranks (scipy.stats.rankdata 'average').
+// Written here because simple-statistics' sampleRankCorrelation ranks ties by their order
+// instead, which is not scipy's Spearman rho on tied data (pseudo labels tie often).
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Array<number>(values.length);

@@ -1,5 +1,7 @@
 // Paired two-sided t-test of a - b (scipy.stats.ttest_rel), with the mean difference and its
-// 95% confidence interval: "method vs random over seeds" in the report.
+// 95% confidence interval: "method vs random over seeds" in the report. The t distribution's
+// CDF and quantile come from @stdlib: simple-statistics has neither (its tTest gives the
+// statistic only, no p-value or interval).
 
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';

@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ClassMap } from '../engine/contract.js';
 import { UserError } from '../errors.js';
+import type { ClassMap } from '../volume/class-map.js';
 import { type CaseGroup, TYPICAL_GROUP } from './case-groups.js';
 import {
   DATASET_FILE,

@@ -1,4 +1,4 @@
-import type { ClassMap } from '../engine/contract.js';
+import type { ClassMap } from '../volume/class-map.js';
 
 // The organs every phantom contains, named as TotalSegmentator names them, with the label
 // value each has in the phantom label maps (0 is background).

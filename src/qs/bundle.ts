@@ -3,12 +3,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import type { PreprocessParams } from './preprocess.js';
 
 // QS model bundles (docs/qs-bundle.md): DIR/model.onnx + DIR/manifest.json, loaded, validated
 // and indexed for organ-name lookup.
 
 export const BUNDLE_FORMAT = 'sentinel-qs-bundle/1';
+
+// The bundle used when a config or `sentinel score` names none: the small model shipped with
+// the package.
+export const SHIPPED_QS_MODEL = `${packageRoot}/models/qs-phantom`;
 
 const MeanStd = z.object({
   mean: z.number(),

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toCsv } from '../csv/to-csv.js';
 import type { ComparedMethod, Comparison } from './compare-runs.js';
-import { toCsv } from './csv-report.js';
 import {
   formatBytes,
   formatDuration,
@@ -14,8 +14,8 @@ import {
 import { escapeHtml, htmlPage, htmlTable } from './html-report.js';
 import { markdownTable } from './markdown-report.js';
 import type { RankingRow } from './ranking-quality.js';
+import type { ReportFormat } from './report-formats.js';
 import type { TextTable } from './table-cells.js';
-import type { ReportFormat } from './write-report.js';
 
 // The comparison's method table: A, B and B − A (paired over seeds) for Dice and NSD, and the
 // QE cost of each.

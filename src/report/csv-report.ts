@@ -1,18 +1,7 @@
+import { type CsvCell as Cell, toCsv } from '../csv/to-csv.js';
 import type { Report } from './build-report.js';
 import type { CostFigures } from './method-costs.js';
 import type { MethodRow } from './method-table.js';
-
-type Cell = string | number | null | undefined;
-
-// CSV text from a header and rows (RFC 4180 quoting; empty field = missing, NaN included).
-export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
-  const field = (v: Cell) => {
-    if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
-    const text = typeof v === 'number' ? String(Number(v.toPrecision(10))) : v;
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return `${[header, ...rows].map((r) => r.map(field).join(',')).join('\n')}\n`;
-}
 
 // The method table in tidy long form, one value a line (run, method, budget, measure, value):
 // pandas.read_csv(...).pivot(index=['method', 'budget'], columns='measure', values='value').

@@ -6,12 +6,8 @@ export {
   type RunSummary,
   buildReport,
 } from './build-report.js';
-export {
-  REPORT_FORMATS,
-  type ReportFormat,
-  parseReportFormats,
-  writeReport,
-} from './write-report.js';
+export { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
+export { writeReport } from './write-report.js';
 export { type Comparison, compareRuns } from './compare-runs.js';
 export { writeComparison } from './compare-output.js';
 export { type MethodRow, type OverSeeds, RANDOM_METHOD, buildMethodTable } from './method-table.js';

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ClassMap } from '../engine/contract.js';
-import { jobKeys, m0Tag } from '../experiment/job-keys.js';
-import { jobDir } from '../experiment/job-runner.js';
+import { jobDir, jobKeys, m0Tag } from '../db/job-keys.js';
 import { phantomClassMap } from '../phantom/organs.js';
+import { ClassMap } from '../volume/class-map.js';
 import type { RunData } from './load-run.js';
 
 // Where the pool's pseudo labels of one seed are: mask files per case, and the class map that

@@ -1,33 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
 import type { Report } from './build-report.js';
 import { methodTableCsv, rankingCsv, seedValuesCsv, worklistCsv } from './csv-report.js';
 import { reportHtml } from './html-report.js';
 import { reportJson } from './json-report.js';
 import { reportMarkdown } from './markdown-report.js';
-
-// The formats a report is written in.
-export const REPORT_FORMATS = ['md', 'html', 'csv', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-// Parses "md,html,csv,json" (any subset, any order); an unknown format is a UserError.
-export function parseReportFormats(text: string): ReportFormat[] {
-  const asked = text
-    .split(',')
-    .map((f) => f.trim().toLowerCase())
-    .filter((f) => f !== '');
-  const unknown = asked.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (unknown.length > 0 || asked.length === 0) {
-    throw new UserError(
-      `unknown report format ${unknown.map((f) => `"${f}"`).join(', ') || '(none)'}`,
-      {
-        hint: `--format takes a comma-separated list of ${REPORT_FORMATS.join(', ')}`,
-      },
-    );
-  }
-  return [...new Set(asked)] as ReportFormat[];
-}
+import type { ReportFormat } from './report-formats.js';
 
 const WORKLIST_DIR = 'worklist';
 

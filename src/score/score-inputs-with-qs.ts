@@ -1,6 +1,5 @@
-import { SHIPPED_QS_MODEL } from '../../strategies/quality-sentinel.js';
 import { type ReadFailure, failureText, readFailureOf } from '../errors.js';
-import { loadBundle } from '../qs/bundle.js';
+import { SHIPPED_QS_MODEL, loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
 import { openQsScorer } from '../qs/qs-scorer.js';
 import { noScoreWarnings } from './no-score-warnings.js';

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ClassMap } from '../engine/contract.js';
 import { UserError } from '../errors.js';
+import type { ClassMap } from '../volume/class-map.js';
 
 // Where one case's labels are: a TotalSegmentator folder of per-organ masks, or a label map
 // with its class map.

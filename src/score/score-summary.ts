@@ -1,3 +1,4 @@
+import { toCsv } from '../csv/to-csv.js';
 import { pearson, spearman } from '../metrics/correlation.js';
 import { meanAveragePrecisionAtK } from '../metrics/map-at-k.js';
 
@@ -14,19 +15,15 @@ export interface ScoredOrgan {
 
 // The long-form CSV: case,organ,score,slices[,true_dice]; n/a is an empty field.
 export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
-  const header = ['case', 'organ', 'score', 'slices', ...(withTruth ? ['true_dice'] : [])].join(
-    ',',
-  );
-  const lines = rows.map((r) =>
-    [
-      csvField(r.caseId),
-      csvField(r.organ),
-      formatNumber(r.score),
-      r.slices,
-      ...(withTruth ? [formatNumber(r.trueDice ?? null)] : []),
-    ].join(','),
-  );
-  return `${[header, ...lines].join('\n')}\n`;
+  const header = ['case', 'organ', 'score', 'slices', ...(withTruth ? ['true_dice'] : [])];
+  const lines = rows.map((r) => [
+    r.caseId,
+    r.organ,
+    formatNumber(r.score),
+    r.slices,
+    ...(withTruth ? [formatNumber(r.trueDice ?? null)] : []),
+  ]);
+  return toCsv(header, lines);
 }
 
 // The worklist: scored organs, worst predicted quality first (ties by case and organ name),
@@ -39,17 +36,15 @@ export function worklistCsv(rows: ScoredOrgan[]): string {
       a.caseId.localeCompare(b.caseId) ||
       a.organ.localeCompare(b.organ),
   );
-  const lines = scored.map((r, i) =>
-    [
-      i + 1,
-      csvField(r.caseId),
-      csvField(r.organ),
-      formatNumber(r.score),
-      r.slices,
-      r.worstSlice ?? '',
-    ].join(','),
-  );
-  return `${['rank,case,organ,score,slices,worst_slice', ...lines].join('\n')}\n`;
+  const lines = scored.map((r, i) => [
+    i + 1,
+    r.caseId,
+    r.organ,
+    formatNumber(r.score),
+    r.slices,
+    r.worstSlice,
+  ]);
+  return toCsv(['rank', 'case', 'organ', 'score', 'slices', 'worst_slice'], lines);
 }
 
 // Per organ: how many scores, their mean, and the share below 0.8 (the paper's Table 2).
@@ -98,10 +93,7 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function formatNumber(value: number | null): string {
-  return value === null || !Number.isFinite(value) ? '' : String(Number(value.toPrecision(7)));
-}
-
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+// A score to 7 significant digits (what QS's float32 output holds); missing stays missing.
+function formatNumber(value: number | null): string | null {
+  return value === null || !Number.isFinite(value) ? null : String(Number(value.toPrecision(7)));
 }

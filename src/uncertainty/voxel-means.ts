@@ -1,4 +1,4 @@
-import type { ClassMap } from '../engine/contract.js';
+import type { ClassMap } from '../volume/class-map.js';
 
 // Sums a per-voxel quantity over the whole volume and over each organ of a label map, so a
 // score can be streamed: add() takes contributions slice by slice, in any class order. The

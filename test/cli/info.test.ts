@@ -3,17 +3,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import type { Affine } from '../../src/volume/types.js';
 import type { VolumeSummary } from '../../src/volume/volume-summary.js';
+import { writeNifti } from '../../src/volume/write-nifti.js';
+import { testDataFile, testDataSkip } from '../requirements/test-data.js';
 import { runSentinel } from '../run-cli.js';
 import { nibabelMissing, runPython } from '../volume/nibabel-bridge.js';
 
-const data = (name: string) =>
-  fileURLToPath(
-    new URL(`../../../../shared/data/totalsegmentator-example/${name}`, import.meta.url),
-  );
-const CT = data('ct.nii.gz');
-const SEG = data('seg_multilabel.nii.gz');
+const CT = testDataFile('totalsegmentator-example/ct.nii.gz');
+const SEG = testDataFile('totalsegmentator-example/seg_multilabel.nii.gz');
+// The CT and label map are TotalSegmentator's (test data); the other tests make their files.
+const dataMissing = testDataSkip(
+  'totalsegmentator-example/ct.nii.gz',
+  'totalsegmentator-example/seg_multilabel.nii.gz',
+);
 
 const NIBABEL_SUMMARY = `
 import sys, json, numpy as np, nibabel as nb
@@ -28,7 +31,7 @@ print(json.dumps(out))
 
 test(
   'info --json on the shared CT and label map reports what nibabel reports',
-  { skip: nibabelMissing },
+  { skip: nibabelMissing ?? dataMissing },
   async () => {
     const result = await runSentinel(['info', CT, SEG, '--json']);
     assert.equal(result.exitCode, 0, result.stderr);
@@ -66,14 +69,41 @@ test(
   },
 );
 
+// A 20 x 16 x 12 int16 CT of 3 mm voxels (RAS), values -1100..1207, made by the test.
+async function writeSmallCt(dir: string): Promise<string> {
+  const file = join(dir, 'small-ct.nii.gz');
+  const data = Int16Array.from({ length: 20 * 16 * 12 }, (_, i) => -1100 + (i % 2308));
+  const affine: Affine = [
+    [3, 0, 0, -30],
+    [0, 3, 0, -24],
+    [0, 0, 3, -18],
+    [0, 0, 0, 1],
+  ];
+  await writeNifti(file, {
+    dims: [20, 16, 12],
+    datatype: 'int16',
+    data,
+    spacing: [3, 3, 3],
+    affine,
+    sclSlope: 1,
+    sclInter: 0,
+  });
+  return file;
+}
+
 test('info prints a readable table by default', async () => {
-  const result = await runSentinel(['info', CT]);
-  assert.equal(result.exitCode, 0, result.stderr);
-  assert.match(result.stdout, /dims +122 x 101 x 30\n/);
-  assert.match(result.stdout, /datatype +int16\n/);
-  assert.match(result.stdout, /spacing +3 x 3 x 3 mm\n/);
-  assert.match(result.stdout, /orientation +RAS\n/);
-  assert.match(result.stdout, /range +-1100 \.\. 1207\n/);
+  const dir = await mkdtemp(join(tmpdir(), 'info-table-'));
+  try {
+    const result = await runSentinel(['info', await writeSmallCt(dir)]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /dims +20 x 16 x 12\n/);
+    assert.match(result.stdout, /datatype +int16\n/);
+    assert.match(result.stdout, /spacing +3 x 3 x 3 mm\n/);
+    assert.match(result.stdout, /orientation +RAS\n/);
+    assert.match(result.stdout, /range +-1100 \.\. 1207\n/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('info on a bad file is a user error naming it, without a stack trace', async () => {
@@ -95,8 +125,15 @@ test('info without a file, or over SENTINEL_MAX_VOXEL_BYTES, says so', async () 
   const none = await runSentinel(['info']);
   assert.equal(none.exitCode, 2);
   assert.match(none.stderr, /no file given/);
-  const limited = await runSentinel(['info', CT], { env: { SENTINEL_MAX_VOXEL_BYTES: '1000' } });
-  assert.equal(limited.exitCode, 2);
-  assert.match(limited.stderr, /more than the limit of 1000 B/);
-  assert.match(limited.stderr, /hint: .*SENTINEL_MAX_VOXEL_BYTES/);
+  const dir = await mkdtemp(join(tmpdir(), 'info-limit-'));
+  try {
+    const limited = await runSentinel(['info', await writeSmallCt(dir)], {
+      env: { SENTINEL_MAX_VOXEL_BYTES: '1000' },
+    });
+    assert.equal(limited.exitCode, 2);
+    assert.match(limited.stderr, /more than the limit of 1000 B/);
+    assert.match(limited.stderr, /hint: .*SENTINEL_MAX_VOXEL_BYTES/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -15,6 +15,13 @@ const runProcessModule = pathToFileURL(
   join(import.meta.dirname, '../../src/executor/run-process.js'),
 ).href;
 
+// Waits (up to 30 s) until `done` holds; fails naming `what` otherwise.
+async function waitFor(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (const end = Date.now() + 30_000; !(await done()); await sleep(20)) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+  }
+}
+
 test('an engine orphaned by a SIGKILLed orchestrator is stopped when the run resumes', async () => {
   const runDir = await mkdtemp(join(tmpdir(), 'orphan-'));
   try {
@@ -30,9 +37,12 @@ test('an engine orphaned by a SIGKILLed orchestrator is stopped when the run res
 await runProcess({ argv: ['sh', '-c', 'sleep 120 & echo $! > ${pidFile}; wait'], logPath: ${JSON.stringify(logPath)} });`,
     );
     const orchestrator = spawn(process.execPath, [script], { stdio: 'ignore' });
-    while (!existsSync(pidFile) || (await readFile(pidFile, 'utf8')).trim() === '') await sleep(20);
-    const engine = Number((await readFile(pidFile, 'utf8')).trim());
-    assert.ok(existsSync(groupFileOf(logPath)), 'the running group is recorded beside the log');
+    // The runner records the group right after the spawn, but the engine runs meanwhile and
+    // may write its pid file first: wait for both before the kill.
+    const engineText = async () => (existsSync(pidFile) ? readFile(pidFile, 'utf8') : '');
+    await waitFor(async () => (await engineText()).trim() !== '', 'the engine wrote its pid');
+    await waitFor(async () => existsSync(groupFileOf(logPath)), 'the group is recorded');
+    const engine = Number((await engineText()).trim());
     const exited = new Promise((resolve) => orchestrator.on('exit', resolve));
     orchestrator.kill('SIGKILL');
     await exited;

@@ -25,7 +25,7 @@ test('config errors are clear messages with exit code 2', async () => {
   );
   await expectUserError(
     ['ssl-run', '--config', config, '--methods', 'random', '--topk', 'x', '--out', out],
-    /--topk: "x" is not an integer/,
+    /--topk "x" is not a whole number of at least 1/,
   );
   await expectUserError(
     ['al-run', '--config', join(dir, 'missing.yaml')],
@@ -45,6 +45,19 @@ test('config errors are clear messages with exit code 2', async () => {
   await expectUserError(
     ['al-run', '--config', badField],
     /is not valid:\n\s+training: .*frobnicate/,
+  );
+  const twice = join(dir, 'twice.yaml');
+  await writeFile(
+    twice,
+    `${(await import('node:fs')).readFileSync(config, 'utf8')}methods: [random, qs, random]\n`,
+  );
+  await expectUserError(
+    ['al-run', '--config', twice],
+    /is not valid:\n\s+methods: lists a method twice/,
+  );
+  await expectUserError(
+    ['al-run', '--config', config, '--seed-list', '1,2,1', '--out', out],
+    /--seed-list lists an item twice/,
   );
   const missingData = join(dir, 'missing-data.yaml');
   await writeFile(

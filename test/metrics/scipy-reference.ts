@@ -1,25 +1,21 @@
-// Runs tools/reference/metrics_reference.py (numpy + scipy under /usr/bin/python3) for the
+// Runs tools/reference/metrics_reference.py (numpy + scipy under the tests' Python) for the
 // metrics tests, exchanging volumes as raw little-endian files in a temporary folder.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_PYTHON, pythonSkipReason } from '../requirements/python-modules.js';
 
-const python = '/usr/bin/python3';
+const python = TEST_PYTHON;
 const script = fileURLToPath(
   new URL('../../../tools/reference/metrics_reference.py', import.meta.url),
 );
 
 // Why the reference cannot run here, or undefined when it can (for `test(..., { skip })`).
 export function scipySkipReason(): string | undefined {
-  const probe = spawnSync(python, ['-c', 'import numpy, scipy.ndimage, scipy.stats'], {
-    encoding: 'utf8',
-  });
-  if (probe.error) return `${python} not found: the scipy reference cannot run`;
-  if (probe.status !== 0) return `${python} lacks numpy/scipy (apt-get install python3-scipy)`;
-  return undefined;
+  return pythonSkipReason(['numpy', 'scipy.ndimage', 'scipy.stats']);
 }
 
 function run(args: string[], input?: string): string {

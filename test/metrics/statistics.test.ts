@@ -87,6 +87,8 @@ test('correlations: perfect, constant and too short inputs', () => {
   assert.equal(spearman([1, 2, 3], [1, 8, 27]), 1);
   assert.equal(spearman([1, 2, 3], [3, 2, 1]), -1);
   assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
+  // Constant, though its floating-point mean is not exactly 0.1: NaN as scipy, not noise.
+  assert.ok(Number.isNaN(pearson([1, 2, 3], [0.1, 0.1, 0.1])));
   assert.ok(Number.isNaN(pearson([1], [1])));
   assert.ok(Number.isNaN(spearman([1, Number.NaN], [1, 2])));
 });

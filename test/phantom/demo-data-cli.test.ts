@@ -67,5 +67,5 @@ test('bad flags are user errors with a hint and no stack trace', async () => {
   }
   const missing = await runSentinel(['demo-data']);
   assert.equal(missing.exitCode, 2);
-  assert.match(missing.stderr, /needs an output folder/);
+  assert.match(missing.stderr, /--out DIR is required/);
 });

@@ -3,11 +3,11 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ClassMap } from '../../src/engine/contract.js';
 import { isUserError } from '../../src/errors.js';
 import { loadDemoDataset } from '../../src/phantom/load-demo-dataset.js';
 import { makeDemoDataset } from '../../src/phantom/make-demo-dataset.js';
 import { PHANTOM_ORGANS, phantomClassMap, phantomDatasetLabels } from '../../src/phantom/organs.js';
+import { ClassMap } from '../../src/volume/class-map.js';
 import { readNifti } from '../../src/volume/read-nifti.js';
 
 const small = {

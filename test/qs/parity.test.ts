@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +9,8 @@ import { loadBundle } from '../../src/qs/bundle.js';
 import { caseFromLabelMap, caseFromSegmentations } from '../../src/qs/case-sources.js';
 import { type QsCaseScore, scoreAllCases } from '../../src/qs/score-cases.js';
 import { openQsSession } from '../../src/qs/session.js';
+import { TEST_PYTHON, pythonSkipReason } from '../requirements/python-modules.js';
+import { testDataFile, testDataSkip } from '../requirements/test-data.js';
 import { runSentinel } from '../run-cli.js';
 
 // QS parity (issue 4 acceptance): a random-weight network exported by the real exporter scores
@@ -18,8 +18,9 @@ import { runSentinel } from '../run-cli.js';
 // reference (torch + Pillow, tools/qs/reference_inference.py); per-organ scores agree to 1e-4.
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const example = path.resolve(root, '../shared/data/totalsegmentator-example');
-const python = '/usr/bin/python3';
+const example = testDataFile('totalsegmentator-example');
+const official = testDataFile('quality-sentinel-official');
+const python = TEST_PYTHON;
 const TOLERANCE = 1e-4;
 
 interface ReferenceOrgan {
@@ -28,17 +29,17 @@ interface ReferenceOrgan {
   label: number | null;
 }
 
-// Skipped (with the reason) where torch or the example data is missing, except under CI.
-const torchMissing = (() => {
-  if (!existsSync(path.join(example, 'ct.nii.gz'))) return `${example} not found`;
-  const probe = spawnSync(python, ['-c', 'import torch, torchvision, PIL, nibabel'], {
-    encoding: 'utf8',
-  });
-  if (probe.status === 0) return false;
-  if (process.env.CI)
-    throw new Error(`QS parity needs ${python} with torch, torchvision, Pillow, nibabel`);
-  return `${python} with torch, torchvision, Pillow and nibabel is not available`;
-})();
+// Skipped (with the reason) where torch or the data is missing, except under CI.
+const torchMissing =
+  pythonSkipReason(['torch', 'torchvision', 'PIL', 'nibabel']) ??
+  testDataSkip(
+    'totalsegmentator-example/ct.nii.gz',
+    'totalsegmentator-example/seg_multilabel.nii.gz',
+    'totalsegmentator-example/labels_total.json',
+    'totalsegmentator-example/segmentations',
+    'quality-sentinel-official/label_embedding.pkl',
+    'quality-sentinel-official/DAP_Atlas_label_name.csv',
+  );
 
 let dir: string;
 
@@ -53,6 +54,8 @@ before(async () => {
     'resnet18',
     '--seed',
     '3',
+    '--official',
+    official,
   ]);
 });
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,13 +9,19 @@ import { type QsBundle, loadBundle } from '../../src/qs/bundle.js';
 import type { QsCaseFiles } from '../../src/qs/case-sources.js';
 import { openQsScorer } from '../../src/qs/qs-scorer.js';
 import type { QsCaseScore } from '../../src/qs/score-cases.js';
+import { testDataFile, testDataSkip } from '../requirements/test-data.js';
 
 // A QS scorer on this thread and in worker threads: the same scores in the same order, whatever
 // the worker count, call after call; a case that cannot be read is reported in its place; a
 // bundle the workers cannot load fails as a user error.
 
-const example = path.resolve(packageRoot, '../shared/data/totalsegmentator-example');
-const missing = existsSync(path.join(example, 'ct.nii.gz')) ? false : `${example} not found`;
+const example = testDataFile('totalsegmentator-example');
+const missing = testDataSkip(
+  'totalsegmentator-example/ct.nii.gz',
+  'totalsegmentator-example/seg_multilabel.nii.gz',
+  'totalsegmentator-example/labels_total.json',
+  'totalsegmentator-example/segmentations',
+);
 let bundle: QsBundle;
 let dir: string;
 let cases: QsCaseFiles[];

@@ -9,6 +9,7 @@ import { planResize, reachingOutputs, resizeBilinearF } from '../../src/qs/pillo
 import { OFFICIAL_PARAMS, SliceWorkspace, writeSliceInput } from '../../src/qs/preprocess.js';
 import { sliceBox } from '../../src/qs/slice-boxes.js';
 import { SLICE_KERNELS_WASM, SliceKernels } from '../../src/qs/slice-kernels.js';
+import { skipOrFail } from '../requirements/skip-or-fail.js';
 
 // The WebAssembly kernels against their TypeScript twins, bit for bit, on seeded inputs; and
 // the committed .wasm against a rebuild from its C source.
@@ -181,13 +182,11 @@ test('the kernels memory grows for large crops and keeps what it holds', () => {
 
 // Rebuilding needs Debian's clang and lld (scripts/install-system-deps.sh); skipped where they
 // are missing, except under CI.
-const clangMissing = (() => {
-  const probe = spawnSync('clang', ['--version'], { encoding: 'utf8' });
-  const linker = spawnSync('wasm-ld', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0 && linker.status === 0) return false;
-  if (process.env.CI) throw new Error('the slice-kernels rebuild test needs clang and wasm-ld');
-  return 'clang and wasm-ld (Debian clang, lld) are not installed';
-})();
+const clangMissing = skipOrFail(
+  spawnSync('clang', ['--version']).status === 0 && spawnSync('wasm-ld', ['--version']).status === 0
+    ? undefined
+    : "clang and wasm-ld are not installed: install Debian's clang and lld (scripts/install-system-deps.sh)",
+);
 
 test(
   'the committed slice-kernels.wasm is what its C source builds to',

@@ -5,6 +5,7 @@ import { loadRun } from '../../src/report/load-run.js';
 import { markdownTable } from '../../src/report/markdown-report.js';
 import { type MethodRow, buildMethodTable } from '../../src/report/method-table.js';
 import { methodTableCells } from '../../src/report/table-cells.js';
+import { TEST_PYTHON, pythonSkipReason } from '../requirements/python-modules.js';
 import { DICE, makeReportRun } from './report-fixture.js';
 
 let rows: MethodRow[];
@@ -78,40 +79,40 @@ test('quality-estimation cost per repeat: own predict and score jobs, seedless j
   close(row('baseline', 0).fineTuneCost?.wallS, 106);
 });
 
-test('paired t-test against random equals scipy.stats.ttest_rel', (t) => {
-  const python = '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import scipy.stats'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    t.skip(`${python} with scipy is not available (apt-get install python3-scipy)`);
-    return;
-  }
-  for (const [method, budget] of [
-    ['qs', 1],
-    ['entropy', 1],
-    ['qs', 2],
-    ['entropy', 2],
-  ] as const) {
-    const a = DICE[method]?.[budget] as number[];
-    const b = DICE.random?.[budget] as number[];
-    const script = `from scipy.stats import ttest_rel\nr = ttest_rel(${JSON.stringify(a)}, ${JSON.stringify(b)})\nci = r.confidence_interval(0.95)\nprint(r.statistic, r.pvalue, ci.low, ci.high)`;
-    const out = spawnSync(python, ['-c', script], { encoding: 'utf8' });
-    assert.equal(out.status, 0, out.stderr);
-    const [tStat, p, lo, hi] = out.stdout.trim().split(/\s+/).map(Number) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    const test = row(method, budget).vsRandomDsc;
-    assert.ok(test, `${method}@${budget} has a test`);
-    close(test.t, tStat, 1e-9 * Math.abs(tStat));
-    close(test.pValue, p, 1e-9 * p + 1e-15);
-    close(test.ci95[0], lo, 1e-9);
-    close(test.ci95[1], hi, 1e-9);
-  }
-  assert.equal(row('random', 1).vsRandomDsc, null);
-  assert.equal(row('baseline', 0).vsRandomDsc, null);
-});
+test(
+  'paired t-test against random equals scipy.stats.ttest_rel',
+  {
+    skip: pythonSkipReason(['scipy.stats']),
+  },
+  () => {
+    for (const [method, budget] of [
+      ['qs', 1],
+      ['entropy', 1],
+      ['qs', 2],
+      ['entropy', 2],
+    ] as const) {
+      const a = DICE[method]?.[budget] as number[];
+      const b = DICE.random?.[budget] as number[];
+      const script = `from scipy.stats import ttest_rel\nr = ttest_rel(${JSON.stringify(a)}, ${JSON.stringify(b)})\nci = r.confidence_interval(0.95)\nprint(r.statistic, r.pvalue, ci.low, ci.high)`;
+      const out = spawnSync(TEST_PYTHON, ['-c', script], { encoding: 'utf8' });
+      assert.equal(out.status, 0, out.stderr);
+      const [tStat, p, lo, hi] = out.stdout.trim().split(/\s+/).map(Number) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const test = row(method, budget).vsRandomDsc;
+      assert.ok(test, `${method}@${budget} has a test`);
+      close(test.t, tStat, 1e-9 * Math.abs(tStat));
+      close(test.pValue, p, 1e-9 * p + 1e-15);
+      close(test.ci95[0], lo, 1e-9);
+      close(test.ci95[1], hi, 1e-9);
+    }
+    assert.equal(row('random', 1).vsRandomDsc, null);
+    assert.equal(row('baseline', 0).vsRandomDsc, null);
+  },
+);
 
 test('the Markdown table has one row per method and budget, with every column filled', () => {
   const table = methodTableCells(rows, 'al');

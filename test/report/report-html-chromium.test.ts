@@ -4,10 +4,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { tinyExperiment } from '../experiment/tiny-config.js';
+import { skipOrFail } from '../requirements/skip-or-fail.js';
 import { runSentinel } from '../run-cli.js';
 import { makeReportRun, tempFolder } from './report-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const chromiumMissing = skipOrFail(
+  existsSync(CHROMIUM)
+    ? undefined
+    : `${CHROMIUM} is missing: install Debian's chromium (scripts/install-system-deps.sh)`,
+);
 // Where the screenshots go (kept for a person to look at): SENTINEL_SCREENSHOT_DIR or a temp dir.
 const shots = process.env.SENTINEL_SCREENSHOT_DIR ?? tempFolder('report-shots-');
 
@@ -55,9 +61,7 @@ async function openInChromium(file: string, screenshot: string) {
 test(
   'the HTML report opens in headless Chromium with no console errors, and a screenshot is saved',
   {
-    skip: existsSync(CHROMIUM)
-      ? false
-      : `${CHROMIUM} is missing (scripts/install-system-deps.sh installs Debian's chromium)`,
+    skip: chromiumMissing,
   },
   async () => {
     const run = await makeReportRun();
@@ -92,7 +96,7 @@ test(
 
 test(
   'the comparison HTML opens in headless Chromium with no console errors',
-  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` },
+  { skip: chromiumMissing },
   async () => {
     const a = await makeReportRun({ name: 'engine-a' });
     const b = await makeReportRun({ name: 'engine-b', budgets: [1] });
@@ -110,7 +114,7 @@ test(
 
 test(
   'on a real (tiny) al-run, the report opens in Chromium with no console errors, one row per method',
-  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` },
+  { skip: chromiumMissing },
   async () => {
     const { dir, config } = await tinyExperiment('report-real-run');
     const run = join(dir, 'runs', 'real');

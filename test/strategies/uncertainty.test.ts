@@ -9,7 +9,8 @@ import type { Affine } from '../../src/volume/types.js';
 import { writeNifti } from '../../src/volume/write-nifti.js';
 import { getStrategy } from '../../strategies/registry.js';
 import type { PoolCase } from '../../strategies/strategy.js';
-import { PYTHON, nibabelMissing } from '../volume/nibabel-bridge.js';
+import { TEST_PYTHON } from '../requirements/python-modules.js';
+import { nibabelMissing } from '../volume/nibabel-bridge.js';
 
 const reference = fileURLToPath(
   new URL('../../../tools/reference/uncertainty_reference.py', import.meta.url),
@@ -146,7 +147,7 @@ test('mc-dropout ranks agreeing passes above disagreeing ones', async () => {
 });
 
 async function pythonScores(args: string[]) {
-  const { stdout } = await execa(PYTHON, [reference, ...args]);
+  const { stdout } = await execa(TEST_PYTHON, [reference, ...args]);
   return JSON.parse(stdout) as { case: number; organs: Record<string, number | null> };
 }
 
@@ -213,7 +214,7 @@ test(
       ['float16', 'savez'],
     ] as const) {
       const npz = join(dir, `case_${dtype}.npz`);
-      await execa(PYTHON, [
+      await execa(TEST_PYTHON, [
         '-c',
         `import sys, numpy as np, nibabel as nb
 p = np.asanyarray(nb.load(sys.argv[1]).dataobj).astype(np.${dtype})

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { makeTempDir, officialData, python, runQsTool, torchSkipReason } from './python-tools.js';
+import {
+  makeTempDir,
+  officialData,
+  officialSkipReason,
+  python,
+  runQsTool,
+} from './python-tools.js';
 
 // Asserts a user error: exit code 2, one line on stderr matching `pattern`, no traceback.
 function assertOneLineError(result: { exitCode: number; stderr: string }, pattern: RegExp) {
@@ -14,7 +20,7 @@ function assertOneLineError(result: { exitCode: number; stderr: string }, patter
   assert.doesNotMatch(result.stderr, /Traceback/);
 }
 
-describe('export_official.py fails clearly', { skip: torchSkipReason }, () => {
+describe('export_official.py fails clearly', { skip: officialSkipReason }, () => {
   const dir = makeTempDir('qs-export-errors');
   const resnet18 = path.join(dir, 'resnet18.pth');
   const embeddings = path.join(officialData, 'label_embedding.pkl');

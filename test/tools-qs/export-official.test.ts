@@ -3,15 +3,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { testDataSkip } from '../requirements/test-data.js';
 import {
   makeTempDir,
   maxAbsDiff,
   officialData,
+  officialSkipReason,
   readFloat32,
   readNpyFloat32,
   runOnnx,
   runQsTool,
-  torchSkipReason,
 } from './python-tools.js';
 
 interface Manifest {
@@ -54,7 +55,12 @@ async function probeDiff(bundle: string, probe: string): Promise<number> {
 describe(
   'export_official.py (resnet18, random weights, real official files)',
   {
-    skip: torchSkipReason,
+    skip:
+      officialSkipReason ??
+      testDataSkip(
+        'quality-sentinel-official/label_embedding.npy',
+        'quality-sentinel-official/totalsegmentator_v1_to_dap.json',
+      ),
   },
   () => {
     const dir = makeTempDir('qs-export');

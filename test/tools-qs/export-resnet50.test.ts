@@ -6,16 +6,16 @@ import {
   makeTempDir,
   maxAbsDiff,
   officialData,
+  officialSkipReason,
   readFloat32,
   runOnnx,
   runQsTool,
-  torchSkipReason,
 } from './python-tools.js';
 
 test(
   'the official resnet50 network has 335 state_dict keys and exports to ONNX within 1e-4',
   {
-    skip: torchSkipReason,
+    skip: officialSkipReason,
   },
   async () => {
     const dir = makeTempDir('qs-resnet50');

@@ -1,28 +1,32 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import * as ort from 'onnxruntime-node';
 import { packageRoot } from '../../src/package-root.js';
+import { TEST_PYTHON, pythonSkipReason } from '../requirements/python-modules.js';
+import { testDataFile, testDataSkip } from '../requirements/test-data.js';
 
 // The Python that has Debian's torch, torchvision, nibabel and Pillow.
-export const python = '/usr/bin/python3';
+export const python = TEST_PYTHON;
 
-// The reference data of ../shared/data used by the QS tool tests.
-export const officialData = path.resolve(packageRoot, '../shared/data/quality-sentinel-official');
-export const exampleData = path.resolve(packageRoot, '../shared/data/totalsegmentator-example');
+// The test data the QS tool tests read: the authors' files and TotalSegmentator's example.
+export const officialData = testDataFile('quality-sentinel-official');
+export const exampleData = testDataFile('totalsegmentator-example');
 
-// Why the QS tool tests cannot run here (torch not importable), or false when they can.
-export const torchSkipReason: string | false = (() => {
-  const probe = execaSync(python, ['-c', 'import torch, torchvision, nibabel, PIL'], {
-    reject: false,
-  });
-  return probe.exitCode === 0
-    ? false
-    : `${python} cannot import torch/torchvision/nibabel/Pillow (install scripts/install-system-deps.sh)`;
-})();
+// Why the QS tool tests cannot run here (torch not importable), or undefined when they can.
+export const torchSkipReason = pythonSkipReason(['torch', 'torchvision', 'nibabel', 'PIL']);
 
-// Runs tools/qs/SCRIPT with /usr/bin/python3 and returns its exit code and output.
+// Why the tests exporting with the authors' label names and embeddings skip here (torch or
+// those files missing), or undefined when they run.
+export const officialSkipReason =
+  torchSkipReason ??
+  testDataSkip(
+    'quality-sentinel-official/label_embedding.pkl',
+    'quality-sentinel-official/DAP_Atlas_label_name.csv',
+  );
+
+// Runs tools/qs/SCRIPT with the tests' Python and returns its exit code and output.
 export async function runQsTool(script: string, args: string[]) {
   const result = await execa(python, [path.join(packageRoot, 'tools/qs', script), ...args], {
     reject: false,

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { testDataSkip } from '../requirements/test-data.js';
 import {
   exampleData,
   makeTempDir,
   maxAbsDiff,
   officialData,
+  officialSkipReason,
   readFloat32,
   runOnnx,
   runQsTool,
-  torchSkipReason,
 } from './python-tools.js';
 
 interface OrganResult {
@@ -39,7 +40,16 @@ const organs = [
 
 describe(
   'reference_inference.py on the TotalSegmentator example',
-  { skip: torchSkipReason },
+  {
+    skip:
+      officialSkipReason ??
+      testDataSkip(
+        'totalsegmentator-example/ct.nii.gz',
+        'totalsegmentator-example/segmentations',
+        'totalsegmentator-example/seg_multilabel.nii.gz',
+        'totalsegmentator-example/labels_total.json',
+      ),
+  },
   () => {
     const dir = makeTempDir('qs-reference');
     const checkpoint = path.join(dir, 'random.pth');

@@ -3,19 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DATATYPE_NAMES } from '../../src/volume/datatypes.js';
 import { orientationCode } from '../../src/volume/orientation.js';
 import { readNifti } from '../../src/volume/read-nifti.js';
 import type { Volume } from '../../src/volume/types.js';
 import { writeNifti } from '../../src/volume/write-nifti.js';
+import { testDataFile, testDataSkip } from '../requirements/test-data.js';
 import { makeVolume } from './make-volume.js';
 import { type NibabelView, nibabelLoad, nibabelMissing, runPython } from './nibabel-bridge.js';
 
 const skip = nibabelMissing;
-const CT = fileURLToPath(
-  new URL('../../../../shared/data/totalsegmentator-example/ct.nii.gz', import.meta.url),
-);
+const CT = testDataFile('totalsegmentator-example/ct.nii.gz');
 
 let dir: string;
 before(async () => {
@@ -49,7 +47,7 @@ function assertAgrees(ours: Volume, nib: NibabelView, affineTol = 1e-6): void {
 
 test(
   'sentinel reads the shared TotalSegmentator CT exactly as nibabel does',
-  { skip },
+  { skip: skip ?? testDataSkip('totalsegmentator-example/ct.nii.gz') },
   async () => {
     const ours = await readNifti(CT);
     assert.deepEqual(ours.dims, [122, 101, 30]);

@@ -1,21 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
+import { TEST_PYTHON, pythonSkipReason } from '../requirements/python-modules.js';
 
-// Tests that compare against nibabel run Debian's /usr/bin/python3 (where nibabel lives).
-export const PYTHON = '/usr/bin/python3';
-
-// Why nibabel tests must skip here, or undefined when nibabel can be imported.
-export const nibabelMissing: string | undefined = (() => {
-  const r = spawnSync(PYTHON, ['-c', 'import nibabel, numpy'], { encoding: 'utf8' });
-  return r.status === 0
-    ? undefined
-    : `${PYTHON} cannot import nibabel and numpy (install python3-nibabel)`;
-})();
+// Why a test comparing against nibabel skips here, or undefined when it runs.
+export const nibabelMissing = pythonSkipReason(['nibabel', 'numpy']);
 
 // Runs a Python snippet with argv and returns its stdout parsed as JSON.
 export async function runPython<T>(code: string, args: string[] = []): Promise<T> {
-  const result = await execa(PYTHON, ['-c', code, ...args], { timeout: 120_000 });
+  const result = await execa(TEST_PYTHON, ['-c', code, ...args], { timeout: 120_000 });
   return JSON.parse(result.stdout) as T;
 }
 

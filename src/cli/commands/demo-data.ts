@@ -1,61 +1,40 @@
-import {
-  DEMO_DATASET_DEFAULTS as D,
-  parseCount,
-  parseGridSize,
-} from '../../phantom/demo-dataset-options.js';
+import { DEMO_DATASET_DEFAULTS as D } from '../../phantom/demo-dataset-options.js';
 import { makeDemoDataset } from '../../phantom/make-demo-dataset.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { gridSize, stringFlag, text, wholeNumber } from '../flags.js';
 
 // `sentinel demo-data --out DIR [...]`: writes the synthetic abdominal CT phantom dataset.
-const demoData: Command = {
+const demoData = defineCommand({
   description:
     'Make the synthetic abdominal CT phantom dataset (nnU-Net layout, labeled/pool/test split)',
   usage:
     'sentinel demo-data --out DIR [--labeled 20] [--pool 100] [--test 20] [--seed 0] [--size 64x64x40]',
-  options: {
-    out: { type: 'string', value: 'DIR', help: 'dataset folder to write (required)' },
-    labeled: {
-      type: 'string',
-      value: 'N',
-      default: String(D.labeled),
-      help: 'cases with ground truth that train the first model',
-    },
-    pool: {
-      type: 'string',
-      value: 'N',
-      default: String(D.pool),
-      help: 'unlabeled cases to pseudo-label and score (their truth is kept for revision)',
-    },
-    test: {
-      type: 'string',
-      value: 'N',
-      default: String(D.test),
-      help: 'held-out evaluation cases',
-    },
-    seed: {
-      type: 'string',
-      value: 'N',
-      default: String(D.seed),
-      help: 'seed of the phantoms (same seed and sizes, same files)',
-    },
-    size: {
-      type: 'string',
-      value: 'XxYxZ',
-      default: D.size.join('x'),
-      help: 'voxel grid of every phantom',
-    },
+  flags: {
+    out: stringFlag('DIR', 'dataset folder to write (required)', text),
+    labeled: stringFlag(
+      'N',
+      'cases with ground truth that train the first model',
+      wholeNumber(),
+      String(D.labeled),
+    ),
+    pool: stringFlag(
+      'N',
+      'unlabeled cases to pseudo-label and score (their truth is kept for revision)',
+      wholeNumber(),
+      String(D.pool),
+    ),
+    test: stringFlag('N', 'held-out evaluation cases', wholeNumber(), String(D.test)),
+    seed: stringFlag(
+      'N',
+      'seed of the phantoms (same seed and sizes, same files)',
+      wholeNumber(),
+      String(D.seed),
+    ),
+    size: stringFlag('XxYxZ', 'voxel grid of every phantom', gridSize, D.size.join('x')),
   },
-  async run({ values }) {
-    const text = (name: string) => String(values[name] ?? '');
+  async run({ flags }) {
     const started = performance.now();
-    const made = await makeDemoDataset({
-      out: text('out'),
-      labeled: parseCount('labeled', text('labeled')),
-      pool: parseCount('pool', text('pool')),
-      test: parseCount('test', text('test')),
-      seed: parseCount('seed', text('seed')),
-      size: parseGridSize(text('size')),
-    });
+    const made = await makeDemoDataset(flags);
     const cases = made.labeled.length + made.pool.length + made.test.length;
     const spacing = made.spacing.map((s) => Number(s.toFixed(3))).join('x');
     const what = made.reused
@@ -67,5 +46,5 @@ const demoData: Command = {
     );
     return 0;
   },
-};
+});
 export default demoData;

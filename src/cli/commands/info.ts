@@ -1,26 +1,27 @@
 import { UserError } from '../../errors.js';
 import { type VolumeSummary, summarizeVolume } from '../../volume/volume-summary.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { booleanFlag } from '../flags.js';
 
 // `sentinel info FILE... [--json]`: what a NIfTI file holds (grid, datatype, value range, labels).
-const info: Command = {
+const info = defineCommand({
   description: 'Describe NIfTI files: dims, datatype, spacing, orientation, value range',
   usage: 'sentinel info FILE... [--json]   (--json prints an array, one object per file)',
-  options: {
-    json: { type: 'boolean', help: 'print a JSON array, one object per file, instead of text' },
+  flags: {
+    json: booleanFlag('print a JSON array, one object per file, instead of text'),
   },
   allowPositionals: true,
-  async run({ values, positionals }) {
+  async run({ flags, positionals }) {
     if (positionals.length === 0) {
       throw new UserError('info: no file given', { hint: 'usage: sentinel info FILE... [--json]' });
     }
     const summaries: VolumeSummary[] = [];
     for (const file of positionals) summaries.push(await summarizeVolume(file));
-    if (values.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     else process.stdout.write(summaries.map(formatSummary).join('\n'));
     return 0;
   },
-};
+});
 export default info;
 
 // A summary as an aligned, human-readable block.

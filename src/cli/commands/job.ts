@@ -1,23 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../../errors.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { stringFlag, text } from '../flags.js';
 
 // `sentinel job --request FILE`: runs one score or evaluate job of an experiment in its own
 // process, so that its time and memory are metered like an engine's. Used by al-run/ssl-run.
-const job: Command = {
+const job = defineCommand({
   description: 'Run one score or evaluate job of an experiment (internal, used by al-run/ssl-run)',
   usage: 'sentinel job --request FILE',
-  options: {
-    request: {
-      type: 'string',
-      value: 'FILE',
-      help: 'the job request (JSON) written by al-run or ssl-run (required)',
-    },
+  flags: {
+    request: stringFlag(
+      'FILE',
+      'the job request (JSON) written by al-run or ssl-run (required)',
+      text,
+    ),
   },
-  async run({ values }) {
-    const path = values.request;
-    if (typeof path !== 'string')
-      throw new UserError('--request FILE is required', { hint: job.usage });
+  async run({ flags }) {
+    const path = flags.request;
     const { NodeJobRequest } = await import('../../experiment/jobs/node-job-request.js');
     const { runNodeJob } = await import('../../experiment/jobs/run-node-job.js');
     let raw: unknown;
@@ -33,5 +32,5 @@ const job: Command = {
     await runNodeJob(parsed.data);
     return 0;
   },
-};
+});
 export default job;

@@ -1,55 +1,55 @@
 import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../../errors.js';
-import type { Command } from '../command.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/report-formats.js';
+import { defineCommand } from '../command.js';
+import { booleanFlag, commaList, stringFlag, text, wholeNumber } from '../flags.js';
+
+// One of REPORT_FORMATS, in any case.
+const reportFormat = z
+  .string()
+  .transform((f) => f.toLowerCase())
+  .pipe(z.enum(REPORT_FORMATS, { error: (issue) => `unknown report format "${issue.input}"` }));
 
 // `sentinel report`: the tables, plots, ranking quality and worklist of a run, read from its
 // database only (no model is run); or two runs side by side with --compare.
-const report: Command = {
+const report = defineCommand({
   description:
     'Report a run (method table, budget curve, ranking quality, worklist) or compare two',
   usage:
     'sentinel report --run runs/NAME [--format md,html,csv,json] [--out DIR] [--worklist N]\n       sentinel report --compare runs/A runs/B [--format ...] [--out DIR]',
-  options: {
-    run: {
-      type: 'string',
-      value: 'DIR',
-      help: 'the run folder (its database) to report; also accepted as the only argument',
-    },
-    compare: { type: 'boolean', help: 'compare the two run folders given as arguments' },
-    format: {
-      type: 'string',
-      value: 'F[,F...]',
-      default: 'md,html,csv,json',
-      help: 'files to write',
-    },
-    out: {
-      type: 'string',
-      value: 'DIR',
-      help: 'where the files go (default: <run>/report, or compare-<A>-vs-<B> beside run A)',
-    },
-    worklist: {
-      type: 'string',
-      value: 'N',
-      default: '20',
-      help: 'worst-scored labels to list for review (0: none)',
-    },
+  flags: {
+    run: stringFlag(
+      'DIR',
+      'the run folder (its database) to report; also accepted as the only argument',
+      text.optional(),
+    ),
+    compare: booleanFlag('compare the two run folders given as arguments'),
+    format: stringFlag(
+      'F[,F...]',
+      'files to write',
+      commaList(reportFormat).transform((formats) => [...new Set(formats)]),
+      REPORT_FORMATS.join(','),
+    ),
+    out: stringFlag(
+      'DIR',
+      'where the files go (default: <run>/report, or compare-<A>-vs-<B> beside run A)',
+      text.optional(),
+    ),
+    worklist: stringFlag(
+      'N',
+      'worst-scored labels to list for review (0: none)',
+      wholeNumber(),
+      '20',
+    ),
   },
   allowPositionals: true,
-  async run({ values, positionals }) {
-    const { parseReportFormats } = await import('../../report/write-report.js');
-    const formats = parseReportFormats(String(values.format));
-    const out = typeof values.out === 'string' ? values.out : undefined;
-    if (values.compare === true) return compare(positionals, formats, out);
-    const run = typeof values.run === 'string' ? values.run : positionals[0];
-    if (run === undefined || positionals.length > (values.run === undefined ? 1 : 0)) {
+  async run({ flags, positionals }) {
+    if (flags.compare) return compare(positionals, flags.format, flags.out);
+    const run = flags.run ?? positionals[0];
+    if (run === undefined || positionals.length > (flags.run === undefined ? 1 : 0)) {
       throw new UserError('give one run: --run runs/NAME (or --compare runs/A runs/B)', {
         hint: report.usage,
-      });
-    }
-    const worklistSize = Number(values.worklist);
-    if (!Number.isInteger(worklistSize) || worklistSize < 0) {
-      throw new UserError(`--worklist ${String(values.worklist)} is not a whole number`, {
-        hint: 'give how many of the worst labels to list, e.g. --worklist 20 (0 for none)',
       });
     }
     const { loadRun } = await import('../../report/load-run.js');
@@ -58,9 +58,9 @@ const report: Command = {
     const { markdownTable } = await import('../../report/markdown-report.js');
     const { methodTableCells } = await import('../../report/table-cells.js');
     const data = loadRun(run);
-    const built = await buildReport(data, { worklistSize });
-    const outDir = resolve(out ?? join(data.dir, 'report'));
-    const files = await writeReport(built, outDir, formats);
+    const built = await buildReport(data, { worklistSize: flags.worklist });
+    const outDir = resolve(flags.out ?? join(data.dir, 'report'));
+    const files = await writeReport(built, outDir, flags.format);
     if (built.methodTable.length > 0) {
       process.stdout.write(
         `${markdownTable(methodTableCells(built.methodTable, built.run.kind))}\n\n`,
@@ -70,12 +70,12 @@ const report: Command = {
     process.stdout.write(`report of ${data.dir} written to ${outDir}: ${summarizeFiles(files)}\n`);
     return 0;
   },
-};
+});
 export default report;
 
 async function compare(
   positionals: string[],
-  formats: import('../../report/write-report.js').ReportFormat[],
+  formats: readonly ReportFormat[],
   out: string | undefined,
 ): Promise<number> {
   if (positionals.length !== 2) {

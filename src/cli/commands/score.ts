@@ -2,112 +2,92 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../../errors.js';
 import type { UnreadableInput } from '../../score/score-inputs-with-qs.js';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { commaList, stringFlag, text, wholeNumber } from '../flags.js';
 
 // `sentinel score`: label QC without an experiment. Scores every organ of a dataset (or one
 // pair) with a QS bundle, writes the long-form CSV and a worklist, prints the per-organ
 // summary, and, with --truth, how well the scores rank the labels.
-const score: Command = {
+const score = defineCommand({
   description: 'Score labels with Quality Sentinel (QC without an experiment)',
   usage:
     'sentinel score [DATASET_DIR | --image CT (--segmentations DIR | --labels F --classes F)] [--truth PATH] [--organs O,...] [--model BUNDLE] [--out scores.csv] [--workers N]',
-  options: {
-    image: { type: 'string', value: 'FILE', help: 'one CT (NIfTI) to score, instead of a dataset' },
-    segmentations: {
-      type: 'string',
-      value: 'DIR',
-      help: "the --image's per-organ masks, DIR/<organ>.nii.gz (TotalSegmentator layout)",
-    },
-    labels: { type: 'string', value: 'FILE', help: "the --image's label map (NIfTI)" },
-    classes: {
-      type: 'string',
-      value: 'FILE',
-      help: 'class map of --labels: JSON {"1": "liver", ...} or a dataset.json with "labels"',
-    },
-    truth: {
-      type: 'string',
-      value: 'PATH',
-      help: 'reference labels in the layout of the input: adds true Dice and ranking quality',
-    },
-    model: {
-      type: 'string',
-      value: 'DIR',
-      help: 'QS bundle (model.onnx + manifest.json) (default: the shipped models/qs-phantom)',
-    },
-    out: {
-      type: 'string',
-      value: 'FILE',
-      default: 'qs-scores.csv',
-      help: 'scores, one row per case and organ',
-    },
-    worklist: {
-      type: 'string',
-      value: 'FILE',
-      help: 'organ labels worst first (default: --out with -worklist.csv)',
-    },
-    organs: {
-      type: 'string',
-      value: 'O[,O...]',
-      help: 'score only these organs (mask file names or class map names); the rest are left out',
-    },
-    'batch-size': {
-      type: 'string',
-      value: 'N',
-      default: '32',
-      help: 'slices per ONNX Runtime run, across organs and cases',
-    },
-    workers: {
-      type: 'string',
-      value: 'N',
-      help: 'worker threads reading and scoring whole cases; 0: the main thread (default: 2 on 2+ cores)',
-    },
+  flags: {
+    image: stringFlag('FILE', 'one CT (NIfTI) to score, instead of a dataset', text.optional()),
+    segmentations: stringFlag(
+      'DIR',
+      "the --image's per-organ masks, DIR/<organ>.nii.gz (TotalSegmentator layout)",
+      text.optional(),
+    ),
+    labels: stringFlag('FILE', "the --image's label map (NIfTI)", text.optional()),
+    classes: stringFlag(
+      'FILE',
+      'class map of --labels: JSON {"1": "liver", ...} or a dataset.json with "labels"',
+      text.optional(),
+    ),
+    truth: stringFlag(
+      'PATH',
+      'reference labels in the layout of the input: adds true Dice and ranking quality',
+      text.optional(),
+    ),
+    model: stringFlag(
+      'DIR',
+      'QS bundle (model.onnx + manifest.json) (default: the shipped models/qs-phantom)',
+      text.optional(),
+    ),
+    out: stringFlag('FILE', 'scores, one row per case and organ', text, 'qs-scores.csv'),
+    worklist: stringFlag(
+      'FILE',
+      'organ labels worst first (default: --out with -worklist.csv)',
+      text.optional(),
+    ),
+    organs: stringFlag(
+      'O[,O...]',
+      'score only these organs (mask file names or class map names); the rest are left out',
+      commaList(text).optional(),
+    ),
+    'batch-size': stringFlag(
+      'N',
+      'slices per ONNX Runtime run, across organs and cases',
+      wholeNumber(1),
+      '32',
+    ),
+    workers: stringFlag(
+      'N',
+      'worker threads reading and scoring whole cases; 0: the main thread (default: 2 on 2+ cores)',
+      wholeNumber().optional(),
+    ),
   },
   allowPositionals: true,
-  async run({ values, positionals }) {
+  async run({ flags, positionals }) {
     const { discoverScoreInputs } = await import('../../score/score-inputs.js');
     const { scoreInputs } = await import('../../score/score-inputs-with-qs.js');
     const summary = await import('../../score/score-summary.js');
     const { caseProgress } = await import('../../score/case-progress.js');
+    const { defaultQsWorkers } = await import('../../qs/qs-scorer.js');
     if (positionals.length > 1)
       throw new UserError('give at most one dataset folder', { hint: score.usage });
-    const batchSize = Number(values['batch-size']);
-    if (!Number.isInteger(batchSize) || batchSize < 1)
-      throw new UserError('--batch-size must be a positive integer');
-    const { defaultQsWorkers } = await import('../../qs/qs-scorer.js');
-    const workers = values.workers === undefined ? defaultQsWorkers() : Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 0)
-      throw new UserError(
-        `--workers must be a whole number (0 scores on the main thread), not "${values.workers}"`,
-      );
-    const str = (key: string) =>
-      typeof values[key] === 'string' ? (values[key] as string) : undefined;
     const cases = await discoverScoreInputs({
       dataset: positionals[0],
-      image: str('image'),
-      labels: str('labels'),
-      segmentations: str('segmentations'),
-      classes: str('classes'),
-      truth: str('truth'),
+      image: flags.image,
+      labels: flags.labels,
+      segmentations: flags.segmentations,
+      classes: flags.classes,
+      truth: flags.truth,
     });
-    const organs = str('organs')
-      ?.split(',')
-      .map((o) => o.trim())
-      .filter((o) => o !== '');
-    if (organs !== undefined && organs.length === 0)
-      throw new UserError('--organs lists no organ', { hint: 'e.g. --organs liver,pancreas' });
     const withTruth = cases.some((c) => c.truth);
     // A progress line on a terminal, cleared before the summary (or an error) is printed.
     const progress = caseProgress(cases.length);
     const { rows, unreadable } = await scoreInputs(cases, {
-      model: str('model'),
-      ...(organs === undefined ? {} : { organs }),
-      batchSize,
-      workers,
+      model: flags.model,
+      ...(flags.organs === undefined ? {} : { organs: flags.organs }),
+      batchSize: flags['batch-size'],
+      workers: flags.workers ?? defaultQsWorkers(),
       warn: progress.warn,
       scored: progress.update,
     }).finally(progress.stop);
-    const out = str('out') as string;
-    const worklist = str('worklist') ?? out.replace(/(\.csv)?$/, '-worklist.csv');
+    const { out } = flags;
+    const worklist = flags.worklist ?? out.replace(/(\.csv)?$/, '-worklist.csv');
     await mkdir(dirname(out), { recursive: true });
     await mkdir(dirname(worklist), { recursive: true });
     await writeFile(out, summary.scoresCsv(rows, withTruth));
@@ -126,7 +106,7 @@ const score: Command = {
     if (unreadable.length > 0) throw unreadableError(unreadable, out);
     return 0;
   },
-};
+});
 export default score;
 
 // The files a run could not read, after the others' scores are written: exit code 1.

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SlurmExecutorConfig } from '../../config/experiment-schema.js';
+import type { SlurmExecutorConfig } from '../executor-config.js';
 import { interruptSignal } from '../process-groups.js';
 import type { ProcessResult, RunProcessOptions } from '../run-process.js';
 import { toExecTask } from './exec-task.js';

@@ -1,4 +1,4 @@
-import type { SlurmExecutorConfig } from '../../config/experiment-schema.js';
+import type { SlurmExecutorConfig } from '../executor-config.js';
 
 // The sbatch options of one submission, from the executor config: resources for every job,
 // gres only for engine jobs (score/evaluate run on CPUs), the config's extraArgs last.

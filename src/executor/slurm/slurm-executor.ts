@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { SlurmExecutorConfig } from '../../config/experiment-schema.js';
 import type { Job } from '../../db/jobs.js';
+import type { SlurmExecutorConfig } from '../executor-config.js';
 import type {
   JobAttempt,
   JobExecutor,

@@ -1,9 +1,9 @@
 import { join, relative } from 'node:path';
 import type { JobSpec } from '../../db/jobs.js';
-import type { ClassMap } from '../../engine/contract.js';
 import type { EngineConfig } from '../../engine/engine-config.js';
 import { runEngine } from '../../engine/run-engine.js';
 import { localProcessExecutor } from '../../executor/process-executor.js';
+import type { ClassMap } from '../../volume/class-map.js';
 import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
 import { runShards, shardedFailure, splitShards, sumCosts } from './run-shards.js';
 

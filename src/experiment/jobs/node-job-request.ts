@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClassMap } from '../../engine/contract.js';
+import { ClassMap } from '../../volume/class-map.js';
 
 // The work an experiment runs in a child Node process (so it is metered like an engine job):
 // scoring the pool with one method, or evaluating predicted masks against the truth. The child

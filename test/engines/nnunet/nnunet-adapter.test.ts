@@ -8,9 +8,10 @@ import { EngineConfig } from '../../../src/engine/engine-config.js';
 import { runEngine } from '../../../src/engine/run-engine.js';
 import { packageRoot } from '../../../src/package-root.js';
 import type { DemoDataset } from '../../../src/phantom/index.js';
-import { PYTHON, pythonSkipReason, tinyPhantoms } from '../torch/torch-engine-setup.js';
+import { TEST_PYTHON as PYTHON, pythonSkipReason } from '../../requirements/python-modules.js';
+import { tinyPhantoms } from '../torch/torch-engine-setup.js';
 
-const skip = await pythonSkipReason(['nibabel', 'numpy']);
+const skip = pythonSkipReason(['nibabel', 'numpy']);
 const FAKE = fileURLToPath(
   new URL('../../../../test/engines/nnunet/fixtures/fake-nnunet.py', import.meta.url),
 );

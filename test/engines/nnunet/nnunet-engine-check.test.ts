@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../../src/package-root.js';
+import { pythonSkipReason } from '../../requirements/python-modules.js';
 import { runSentinel } from '../../run-cli.js';
-import { pythonSkipReason } from '../torch/torch-engine-setup.js';
 
-const skip = await pythonSkipReason(['nibabel', 'numpy']);
+const skip = pythonSkipReason(['nibabel', 'numpy']);
 const FAKE = fileURLToPath(
   new URL('../../../../test/engines/nnunet/fixtures/fake-nnunet.py', import.meta.url),
 );

@@ -65,7 +65,7 @@ describe('shipped configs for the torch engine, nnU-Net and TotalSegmentator', (
       assert.ok(!config.methods.includes('mc-dropout'));
       await engineAccepts('nnunet', config.engine.params);
       await assert.rejects(
-        resolveSettings('al', { config: file, methods: 'qs,mc-dropout' }),
+        resolveSettings('al', { config: file, methods: ['qs', 'mc-dropout'] }),
         /engine "nnunet-v2" cannot make Monte-Carlo-dropout samples, so mc-dropout cannot run/,
       );
     },

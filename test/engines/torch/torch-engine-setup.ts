@@ -5,20 +5,15 @@ import { execa } from 'execa';
 import { EngineConfig } from '../../../src/engine/engine-config.js';
 import { packageRoot } from '../../../src/package-root.js';
 import { type DemoDataset, makeDemoDataset } from '../../../src/phantom/index.js';
+import { TEST_PYTHON, pythonSkipReason } from '../../requirements/python-modules.js';
 
-// The Python every engine test runs: Debian's, where python3-torch and python3-nibabel live.
-export const PYTHON = '/usr/bin/python3';
+// The Python every engine test runs: Debian's, where python3-torch and python3-nibabel live;
+// and why a test needing some of its modules skips (test/requirements/python-modules.ts).
+export const PYTHON = TEST_PYTHON;
+export { pythonSkipReason };
 
 // The torch engine's entry script in this checkout.
 export const TORCH_ENGINE = join(packageRoot, 'engines/torch/sentinel_torch_engine.py');
-
-// Why a test needing the given Python modules must be skipped, or undefined when they import.
-export async function pythonSkipReason(modules: string[]): Promise<string | undefined> {
-  const probe = await execa(PYTHON, ['-c', `import ${modules.join(', ')}`], { reject: false });
-  if (probe.exitCode === 0) return undefined;
-  const why = probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.exitCode}`;
-  return `${PYTHON} cannot import ${modules.join(', ')} (${why}); install Debian's python3-torch and python3-nibabel to run this test`;
-}
 
 // Engine params that keep a test's CPU time small: the small U-Net, a 16^3 patch, few steps,
 // one thread.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExecutorConfig } from '../../../src/config/experiment-schema.js';
+import { ExecutorConfig } from '../../../src/executor/executor-config.js';
 import { sbatchOptions } from '../../../src/executor/slurm/sbatch-options.js';
 
 test('the executor config is local by default, or slurm with its defaults', () => {

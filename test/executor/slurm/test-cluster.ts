@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { skipOrFail } from '../../requirements/skip-or-fail.js';
 
 const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = `${packageRoot}scripts/slurm-test-cluster.sh`;
@@ -17,7 +18,8 @@ export async function startTestCluster(): Promise<TestCluster> {
   const line = result.stdout.split('\n').find((l) => l.startsWith('SLURM_CONF='));
   if (result.exitCode !== 0 || !line) {
     const said = `${result.stderr}`.trim().split('\n').slice(-3).join(' / ');
-    return { ok: false, reason: `no Slurm test cluster: ${said || `exit ${result.exitCode}`}` };
+    const reason = `no Slurm test cluster (Debian's slurm-wlm, scripts/install-system-deps.sh): ${said || `exit ${result.exitCode}`}`;
+    return { ok: false, reason: skipOrFail(reason) ?? reason };
   }
   return { ok: true, env: { SLURM_CONF: line.slice('SLURM_CONF='.length) } };
 }

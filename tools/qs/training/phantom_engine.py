@@ -14,7 +14,7 @@ from tool_error import ToolError
 
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SENTINEL = os.path.join(PACKAGE_ROOT, "dist", "src", "cli", "sentinel.js")
-ENGINE = os.path.join(PACKAGE_ROOT, "dist", "src", "engine", "reference", "main.js")
+ENGINE = os.path.join(PACKAGE_ROOT, "dist", "engines", "reference", "main.js")
 CONTRACT = "sentinel-engine/1"
 
 # The phantom organs: label -> name (TotalSegmentator names), as src/phantom/organs.ts.

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
+
 // The deterministic key of every job of an experiment. A key names the work and its inputs, so
-// a resumed run finds what is done by key. `m0` is "m0", or "m0-seed=S" when M0 is repeated.
+// a resumed run finds what is done by key; it names the job's row in the run's database and its
+// folder in the run folder. `m0` is "m0", or "m0-seed=S" when M0 is repeated.
 
 export const jobKeys = {
   trainM0: (m0: string) => `train/${m0}`,
@@ -21,4 +24,9 @@ export const jobKeys = {
 // The M0 a seed uses: one shared model, or one per seed when the config repeats M0.
 export function m0Tag(repeatM0: boolean, seed: number): string {
   return repeatM0 ? `m0-seed=${seed}` : 'm0';
+}
+
+// Where a job's folder is, from its key ("score/qs" -> jobs/score__qs).
+export function jobDir(runDir: string, key: string): string {
+  return join(runDir, 'jobs', key.replaceAll('/', '__').replaceAll('=', '-'));
 }
