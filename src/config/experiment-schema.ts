@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EngineConfig } from '../engine/engine-config.js';
 import { ExecutorConfig } from '../executor/executor-config.js';
+import { CASE_GROUPS, DEMO_DATASET_DEFAULTS, DEMO_MIXES } from '../phantom/index.js';
 
 // The experiment config, validated once where it enters (load-config.ts). After that the
 // code trusts these types. Relative paths are resolved against the config file's folder.
@@ -12,14 +13,26 @@ function distinct<T extends z.ZodArray<z.ZodType>>(list: T, what: string) {
   return list.refine((items) => new Set(items).size === items.length, `lists ${what} twice`);
 }
 
+// The share of each phantom group in one split (docs/demo-dataset.md lists the groups).
+const GroupMix = z.partialRecord(z.enum(CASE_GROUPS), z.number().nonnegative());
+
 // Synthetic phantoms, generated on first use and cached under runs/.cache/.
 const DemoData = z.strictObject({
   demo: z.strictObject({
-    labeled: positiveInt.default(20),
-    pool: positiveInt.default(100),
-    test: positiveInt.default(20),
+    labeled: positiveInt.default(DEMO_DATASET_DEFAULTS.labeled),
+    pool: positiveInt.default(DEMO_DATASET_DEFAULTS.pool),
+    test: positiveInt.default(DEMO_DATASET_DEFAULTS.test),
     seed: z.number().int().nonnegative().default(0),
     size: z.tuple([positiveInt, positiveInt, positiveInt]).default([64, 64, 40]),
+    // Which groups each split is drawn from; a split left out keeps the demo's mix.
+    mix: z
+      .strictObject({
+        labeled: GroupMix.optional(),
+        pool: GroupMix.optional(),
+        test: GroupMix.optional(),
+      })
+      .optional()
+      .transform((mix) => ({ ...DEMO_MIXES, ...mix })),
   }),
 });
 

@@ -3,14 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { makeDemoDataset } from '../phantom/index.js';
+import { type SplitMixes, demoDatasetKey, makeDemoDataset } from '../phantom/index.js';
 import type { ClassMap } from '../volume/class-map.js';
 
-// One case of an experiment: absolute image and reference label paths.
+// One case of an experiment: absolute image and reference label paths, and its group where the
+// dataset names one.
 export interface ExperimentCase {
   id: string;
   image: string;
   label: string;
+  group?: string;
 }
 
 // The data an experiment runs on: the class map and the three roles.
@@ -31,6 +33,7 @@ export type DataConfig =
         test: number;
         seed: number;
         size: [number, number, number];
+        mix: SplitMixes;
       };
     }
   | { dataset: string; split: string };
@@ -42,15 +45,13 @@ export async function resolveDataset(
 ): Promise<ExperimentDataset> {
   if ('demo' in data) {
     const d = data.demo;
-    const dir = join(
-      cacheDir,
-      `demo-s${d.seed}-l${d.labeled}-p${d.pool}-t${d.test}-${d.size.join('x')}`,
-    );
+    const dir = join(cacheDir, demoDatasetKey(d));
     const made = await makeDemoDataset({ out: dir, ...d });
-    const strip = (c: { id: string; image: string; label: string }) => ({
+    const strip = (c: ExperimentCase) => ({
       id: c.id,
       image: c.image,
       label: c.label,
+      group: c.group,
     });
     return {
       classes: made.classes,
@@ -71,6 +72,8 @@ const SplitJson = z.object({
   labeled: z.array(z.string()).min(1),
   pool: z.array(z.string()).min(1),
   test: z.array(z.string()).min(1),
+  // Optional: each case's sub-population (scanner, phase, site...), for results per group.
+  groups: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 // An nnU-Net v2 / MSD dataset: dataset.json (labels name -> value, or MSD's value -> name) and
@@ -91,7 +94,7 @@ async function loadMsdDataset(datasetPath: string, splitPath: string): Promise<E
     throw new UserError(
       `${splitPath}: not a split file (${issue?.path.join('.')}: ${issue?.message})`,
       {
-        hint: 'write {"labeled": [ids], "pool": [ids], "test": [ids]}',
+        hint: 'write {"labeled": [ids], "pool": [ids], "test": [ids]} (and optionally "groups": {id: name})',
       },
     );
   }
@@ -102,7 +105,8 @@ async function loadMsdDataset(datasetPath: string, splitPath: string): Promise<E
     for (const part of ['Tr', 'Ts']) {
       const image = join(root, `images${part}`, `${id}_0000${ending}`);
       const label = join(root, `labels${part}`, `${id}${ending}`);
-      if (existsSync(image) && existsSync(label)) return { id, image, label };
+      const group = split.data.groups?.[id];
+      if (existsSync(image) && existsSync(label)) return { id, image, label, group };
     }
     throw new UserError(`case ${id} of ${splitPath} has no image and label under ${root}`, {
       hint: `expected imagesTr/${id}_0000${ending} and labelsTr/${id}${ending} (or imagesTs/labelsTs)`,

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { CASE_GROUPS, type CaseGroup } from './case-groups.js';
+import { PHANTOM_GENERATOR_VERSION } from './render-case.js';
 
 // The share of each group in a split (fractions; they need not add up to 1).
 export type GroupMix = Partial<Record<CaseGroup, number>>;
@@ -61,27 +63,6 @@ const MAX_GRID = 512;
 const MAX_VOXELS = 32 * 1024 * 1024;
 const MAX_CASES = 100_000;
 
-// Parses a grid size written "NxNxN" (e.g. "128x128x80").
-export function parseGridSize(text: string): [number, number, number] {
-  const match = /^\s*(\d+)\s*x\s*(\d+)\s*x\s*(\d+)\s*$/i.exec(text);
-  if (!match) {
-    throw new UserError(`--size "${text}" is not a grid size`, {
-      hint: 'write it as NxNxN voxels (x, y, z), e.g. --size 64x64x40',
-    });
-  }
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
-
-// Parses a whole number given on the command line (digits only).
-export function parseCount(flag: string, text: string): number {
-  if (!/^\s*\d+\s*$/.test(text)) {
-    throw new UserError(`--${flag} "${text}" is not a whole number`, {
-      hint: `give --${flag} as digits, e.g. --${flag} ${flag === 'seed' ? 0 : 20}`,
-    });
-  }
-  return Number(text);
-}
-
 // Checks options given in code or on the command line; every problem is a UserError.
 export function checkDemoDatasetOptions(options: DemoDatasetOptions): void {
   if (typeof options.out !== 'string' || options.out.trim() === '') {
@@ -134,6 +115,18 @@ export function checkDemoDatasetOptions(options: DemoDatasetOptions): void {
       },
     );
   }
+}
+
+// The folder name a demo dataset is cached under: every setting that changes its cases
+// (the generator version, seed, counts, grid, and a hash of the mixes).
+export function demoDatasetKey(options: Omit<DemoDatasetOptions, 'out'>): string {
+  const mixHash = createHash('sha256')
+    .update(describeMixes(options.mix ?? DEMO_MIXES))
+    .digest('hex')
+    .slice(0, 8);
+  const version = PHANTOM_GENERATOR_VERSION.split('/')[1];
+  const { seed, labeled, pool, test, size } = options;
+  return `demo-v${version}-s${seed}-l${labeled}-p${pool}-t${test}-${size.join('x')}-${mixHash}`;
 }
 
 // The mixes written as one line, e.g. "labeled portal-venous 0.85 arterial 0.05 | pool ...".
