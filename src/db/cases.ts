@@ -4,7 +4,10 @@ import { type CaseRole, cases } from './schema.js';
 import type { DbWriter } from './types.js';
 
 export type CaseRow = typeof cases.$inferSelect;
-export type CaseInput = Omit<CaseRow, 'experimentId' | 'labelPath'> & { labelPath?: string | null };
+export type CaseInput = Omit<CaseRow, 'experimentId' | 'labelPath' | 'caseGroup'> & {
+  labelPath?: string | null;
+  caseGroup?: string | null;
+};
 
 // Records the experiment's cases and their roles in one transaction; re-recording updates them.
 export function recordCases(db: DbWriter, experimentId: number, rows: readonly CaseInput[]): void {
@@ -12,13 +15,21 @@ export function recordCases(db: DbWriter, experimentId: number, rows: readonly C
     (tx) => {
       for (const chunk of chunksOf(rows)) {
         tx.insert(cases)
-          .values(chunk.map((row) => ({ experimentId, ...row, labelPath: row.labelPath ?? null })))
+          .values(
+            chunk.map((row) => ({
+              experimentId,
+              ...row,
+              labelPath: row.labelPath ?? null,
+              caseGroup: row.caseGroup ?? null,
+            })),
+          )
           .onConflictDoUpdate({
             target: [cases.experimentId, cases.caseId],
             set: {
               role: sql`excluded.role`,
               imagePath: sql`excluded.image_path`,
               labelPath: sql`excluded.label_path`,
+              caseGroup: sql`excluded.case_group`,
             },
           })
           .run();

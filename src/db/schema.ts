@@ -90,6 +90,9 @@ export const cases = sqliteTable(
     imagePath: text('image_path').notNull(),
     // Ground truth; absent for a real unlabeled pool.
     labelPath: text('label_path'),
+    // The sub-population the dataset puts the case in (the demo phantoms' groups, or a split
+    // file's "groups"), for results per group; null where the dataset names none.
+    caseGroup: text('case_group'),
   },
   (t) => [
     primaryKey({ columns: [t.experimentId, t.caseId] }),

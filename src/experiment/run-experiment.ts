@@ -55,26 +55,19 @@ export async function runExperiment(
     // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
     const running = listJobs(db, experiment.id, { status: 'running' });
     await cleanPartialJobs(settings.runDir, await executor.prepare(running));
-    recordCases(db, experiment.id, [
-      ...dataset.labeled.map((c) => ({
-        caseId: c.id,
-        role: 'labeled' as const,
-        imagePath: c.image,
-        labelPath: c.label,
-      })),
-      ...dataset.pool.map((c) => ({
-        caseId: c.id,
-        role: 'pool' as const,
-        imagePath: c.image,
-        labelPath: c.label,
-      })),
-      ...dataset.test.map((c) => ({
-        caseId: c.id,
-        role: 'test' as const,
-        imagePath: c.image,
-        labelPath: c.label,
-      })),
-    ]);
+    recordCases(
+      db,
+      experiment.id,
+      (['labeled', 'pool', 'test'] as const).flatMap((role) =>
+        dataset[role].map((c) => ({
+          caseId: c.id,
+          role,
+          imagePath: c.image,
+          labelPath: c.label,
+          caseGroup: c.group ?? null,
+        })),
+      ),
+    );
     for (const method of settings.methods) getStrategy(method);
     const plan: ExperimentPlan = planExperiment(settings, dataset, experiment.id);
     const progress = createProgressReporter(plan.totalJobs);
