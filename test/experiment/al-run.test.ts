@@ -41,8 +41,8 @@ test('al-run runs every method x seed end to end, records costs, and a rerun red
   );
   assert.equal(
     metricGroups.length,
-    1 + methods.length * 2 * 2,
-    'baseline + every method, seed and budget',
+    1 + 2 + methods.length * 2 * 2,
+    'baseline + the labeled-only control per seed + every method, seed and budget',
   );
   for (const g of metricGroups) assert.equal(g.n, 2 * 9, `${g.method}: 2 test cases x 9 organs`);
 

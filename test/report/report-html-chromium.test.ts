@@ -136,14 +136,14 @@ test(
     const result = await runSentinel(['report', '--run', run, '--format', 'md,html']);
     assert.equal(result.exitCode, 0, result.stderr);
     const markdown = readFileSync(join(run, 'report', 'report.md'), 'utf8');
-    for (const m of methods)
+    for (const m of [...methods, 'labeled-only'])
       assert.match(markdown, new RegExp(`^\\| ${m} \\|`, 'm'), `a table row for ${m}`);
     const { errors, facts } = await openInChromium(
       join(run, 'report', 'report.html'),
       join(shots, 'real-run.png'),
     );
     assert.deepEqual(errors, []);
-    assert.equal(facts.methodRows, 1 + methods.length, 'M0 and one row per method');
+    assert.equal(facts.methodRows, 2 + methods.length, 'M0, the control and one row per method');
     assert.ok(
       facts.images.length > 0 && facts.images.every((i) => i.ok),
       'QS worklist thumbnails decode',
