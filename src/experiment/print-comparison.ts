@@ -3,6 +3,7 @@ import {
   formatDuration,
   formatMeanStd,
   formatP,
+  formatSigned,
   methodLabel,
 } from '../report/format-values.js';
 import { loadRun } from '../report/load-run.js';
@@ -10,7 +11,8 @@ import { buildMethodTable } from '../report/method-table.js';
 import { formatTable } from '../score/score-summary.js';
 
 // The table printed at the end of a run (the report's method table, short): per method and
-// budget, Dice and NSD mean ± std over seeds, the paired t-test of Dice against random, and the
+// budget, Dice and NSD mean ± std over seeds, the paired t-test of Dice against random, the
+// paired difference of Dice from the labeled-only control and its p-value, and the
 // measured quality-estimation cost per repeat (wall and CPU seconds: jobs that share the CPUs
 // take longer by the clock than by CPU time).
 export function printComparison(runDir: string, out: NodeJS.WritableStream = process.stdout): void {
@@ -21,6 +23,8 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     formatMeanStd(r.dsc),
     formatMeanStd(r.nsd),
     formatP(r.vsRandomDsc?.pValue),
+    formatSigned(r.vsControlDsc?.meanDifference ?? null),
+    formatP(r.vsControlDsc?.pValue),
     r.isBaseline ? '-' : formatDuration(r.qeCost?.wallS ?? 0),
     r.isBaseline ? '-' : formatDuration(r.qeCost?.cpuS ?? 0),
     r.isBaseline ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
@@ -33,6 +37,8 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     'Dice',
     'NSD',
     'p vs random',
+    'Δ vs control',
+    'p vs control',
     'QE time',
     'QE CPU',
     'QE peak RAM',

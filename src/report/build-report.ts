@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { budgetCurveSpec, methodPointsSpec } from './chart-specs.js';
+import { type GroupTable, buildGroupTable } from './group-table.js';
 import type { RunData } from './load-run.js';
 import { type CostFigures, sharedCost } from './method-costs.js';
 import { type MethodRow, buildMethodTable } from './method-table.js';
@@ -19,6 +21,8 @@ export interface RunSummary {
   codeVersion: string;
   configHash: string;
   modelHashes: Record<string, string>;
+  // Where M0 and the methods' fine-tunes start (from the recorded config; null when not recorded).
+  training: { pretrained: string | null; finetuneFrom: 'm0' | 'init' | null };
   createdAt: string;
   updatedAt: string;
   cases: { labeled: number; pool: number; test: number };
@@ -29,6 +33,8 @@ export interface Report {
   run: RunSummary;
   status: RunStatus;
   methodTable: MethodRow[];
+  // Test-set Dice per case group; null when the test cases carry no groups.
+  groups: GroupTable | null;
   // The budgets (AL) or top-K values (SSL) with results, ascending, M0's 0 left out.
   budgets: number[];
   sharedCost: CostFigures | null;
@@ -67,6 +73,7 @@ export async function buildReport(run: RunData, options: BuildReportOptions = {}
     run: summarizeRun(run),
     status: describeRunStatus(run),
     methodTable,
+    groups: buildGroupTable(run),
     budgets,
     sharedCost: sharedCost(run.jobs),
     ranking: rankingQuality(run),
@@ -99,8 +106,25 @@ export function summarizeRun(run: RunData): RunSummary {
     codeVersion: e.codeVersion,
     configHash: e.configHash,
     modelHashes: e.modelHashes,
+    training: recordedTraining(e.config),
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     cases: { labeled: count('labeled'), pool: count('pool'), test: count('test') },
   };
+}
+
+const RecordedTraining = z.object({
+  training: z.object({
+    pretrained: z.string().nullable().catch(null).default(null),
+    finetune: z
+      .object({ from: z.enum(['m0', 'init']).nullable().catch(null) })
+      .catch({ from: null }),
+  }),
+});
+
+function recordedTraining(config: unknown): RunSummary['training'] {
+  const parsed = RecordedTraining.safeParse(config);
+  if (!parsed.success) return { pretrained: null, finetuneFrom: null };
+  const { pretrained, finetune } = parsed.data.training;
+  return { pretrained, finetuneFrom: finetune.from };
 }

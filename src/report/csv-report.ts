@@ -74,16 +74,16 @@ export function worklistCsv(report: Report, thumbnailFiles: readonly (string | n
 }
 
 function measuresOf(r: MethodRow): [string, Cell][] {
-  const test = (prefix: string, t: MethodRow['vsRandomDsc']): [string, Cell][] =>
+  const test = (prefix: string, t: MethodRow['vsRandomDsc'], other = 'random'): [string, Cell][] =>
     t === null
       ? []
       : [
-          [`${prefix}_diff_vs_random`, t.meanDifference],
-          [`${prefix}_diff_vs_random_ci95_low`, t.ci95[0]],
-          [`${prefix}_diff_vs_random_ci95_high`, t.ci95[1]],
-          [`${prefix}_t_vs_random`, t.t],
-          [`${prefix}_df_vs_random`, t.df],
-          [`${prefix}_p_vs_random`, t.pValue],
+          [`${prefix}_diff_vs_${other}`, t.meanDifference],
+          [`${prefix}_diff_vs_${other}_ci95_low`, t.ci95[0]],
+          [`${prefix}_diff_vs_${other}_ci95_high`, t.ci95[1]],
+          [`${prefix}_t_vs_${other}`, t.t],
+          [`${prefix}_df_vs_${other}`, t.df],
+          [`${prefix}_p_vs_${other}`, t.pValue],
         ];
   const cost = (prefix: string, c: CostFigures | null): [string, Cell][] =>
     c === null
@@ -108,6 +108,8 @@ function measuresOf(r: MethodRow): [string, Cell][] {
     ['nsd_gain_vs_m0', r.gainNsd],
     ...test('dsc', r.vsRandomDsc),
     ...test('nsd', r.vsRandomNsd),
+    ...test('dsc', r.vsControlDsc, 'control'),
+    ...test('nsd', r.vsControlNsd, 'control'),
     ...cost('qe', r.qeCost),
     ...cost('finetune', r.fineTuneCost),
   ];

@@ -1,7 +1,14 @@
 import type { Report } from './build-report.js';
 import { formatBytes, formatDuration, formatNumber } from './format-values.js';
 import { REPORT_CSS } from './html-style.js';
-import { type TextTable, methodTableCells, rankingCells } from './table-cells.js';
+import { GROUP_LEGEND } from './markdown-report.js';
+import {
+  type TextTable,
+  groupCells,
+  methodTableCells,
+  rankingCells,
+  trainingStartText,
+} from './table-cells.js';
 
 // Escapes text for HTML element content and attribute values.
 export function escapeHtml(text: string): string {
@@ -53,6 +60,8 @@ export function reportHtml(report: Report): string {
   parts.push(
     `<p class="meta">${r.kind === 'al' ? 'Active learning' : 'Semi-supervised learning'} run <code>${escapeHtml(r.experiment)}</code> · status <b>${escapeHtml(r.status)}</b> · engine ${escapeHtml(r.engine)} · ${r.cases.labeled} labeled, ${r.cases.pool} pool, ${r.cases.test} test cases</p>`,
   );
+  const start = trainingStartText(r.training);
+  if (start) parts.push(`<p class="meta">${escapeHtml(start)}</p>`);
   parts.push(runDetails(report));
   if (report.status.notes.length > 0) {
     parts.push(
@@ -62,6 +71,10 @@ export function reportHtml(report: Report): string {
   parts.push('<h2>Methods</h2>');
   if (report.methodTable.length === 0) parts.push('<p>No results to tabulate yet.</p>');
   else parts.push(methodSection(report));
+  if (report.groups) {
+    parts.push('<h2>Test Dice per case group</h2>', htmlTable(groupCells(report.groups)));
+    parts.push(`<p class="legend">${escapeHtml(GROUP_LEGEND)}</p>`);
+  }
   parts.push('<h2>Ranking quality against the oracle</h2>');
   if (report.ranking.available) {
     parts.push(htmlTable(rankingCells(report.ranking.rows)));

@@ -1,6 +1,13 @@
 import type { Report } from './build-report.js';
 import { formatBytes, formatDuration } from './format-values.js';
-import { type TextTable, methodTableCells, rankingCells, worklistCells } from './table-cells.js';
+import {
+  type TextTable,
+  groupCells,
+  methodTableCells,
+  rankingCells,
+  trainingStartText,
+  worklistCells,
+} from './table-cells.js';
 
 // A GitHub-flavoured Markdown table (pipes in cells escaped).
 export function markdownTable(table: TextTable): string {
@@ -19,6 +26,8 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
     `${r.kind === 'al' ? 'Active learning' : 'Semi-supervised learning'} run \`${r.experiment}\` (${r.status}), engine ${r.engine}, sentinel ${r.codeVersion}, config ${r.configHash.slice(0, 12)}. Cases: ${r.cases.labeled} labeled, ${r.cases.pool} pool, ${r.cases.test} test.`,
     '',
   );
+  const start = trainingStartText(r.training);
+  if (start) out.push(start, '');
   if (report.status.notes.length > 0) {
     out.push('## Notes', '', ...report.status.notes.map((n) => `- ${n}`), '');
   }
@@ -28,6 +37,11 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
   } else {
     out.push(markdownTable(methodTableCells(report.methodTable, r.kind)), '');
     out.push(methodTableLegend(report), '');
+  }
+  if (report.groups) {
+    out.push('## Test Dice per case group', '');
+    out.push(markdownTable(groupCells(report.groups)), '');
+    out.push(GROUP_LEGEND, '');
   }
   out.push('## Ranking quality against the oracle', '');
   if (report.ranking.available) {
@@ -50,6 +64,9 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
   return `${out.join('\n')}\n`;
 }
 
+export const GROUP_LEGEND =
+  'Mean over seeds of the mean Dice over the test cases of each group (per case the mean over organs): where a gain comes from, and which group a fine-tune forgets.';
+
 function methodTableLegend(report: Report): string {
   const al = report.run.kind === 'al';
   const shared = report.sharedCost;
@@ -59,7 +76,7 @@ function methodTableLegend(report: Report): string {
   return [
     'DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs, organs absent from both maps left out).',
     `${al ? 'revised: pool scans sent to revision (added to labeled)' : 'pseudo: pseudo labels kept for self-training'}; unlabeled: pool scans not used.`,
-    'Δ vs M0: difference of means. − random: paired over seeds (same budget), two-sided paired t-test.',
+    'Δ vs M0: difference of means. − random: paired over seeds (same budget), two-sided paired t-test. − control: the same against labeled-only, the control fine-tuned on the labeled set alone with the same schedule (what fine-tuning gains without any selected case).',
     `QE: quality-estimation cost per repeat (the method's own pool predictions and scoring, beyond the shared pseudo labels): wall time, CPU time, peak RAM of the largest job, bytes written. Train time: fine-tuning (for M0: its training), test prediction and evaluation, per repeat.${sharedText}`,
   ].join(' ');
 }

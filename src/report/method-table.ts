@@ -1,4 +1,4 @@
-import { BASELINE_METHOD } from '../db/schema.js';
+import { BASELINE_METHOD, CONTROL_METHOD } from '../db/schema.js';
 import { mean, sampleStd } from '../metrics/descriptive.js';
 import { type PairedTTest, pairedTTest } from '../metrics/paired-t-test.js';
 import type { RunData } from './load-run.js';
@@ -40,6 +40,10 @@ export interface MethodRow {
   // Paired over the seeds both ran with: this method minus random, same budget.
   vsRandomDsc: PairedTTest | null;
   vsRandomNsd: PairedTTest | null;
+  // Paired over seeds: this method minus the labeled-only control (fine-tuned on the labeled set
+  // alone, same schedule), whose gain is the part no selection can claim.
+  vsControlDsc: PairedTTest | null;
+  vsControlNsd: PairedTTest | null;
   qeCost: CostFigures | null;
   // Training, test prediction and evaluation per repeat (for M0: M0's own).
   fineTuneCost: CostFigures | null;
@@ -55,6 +59,7 @@ export function buildMethodTable(run: RunData): MethodRow[] {
   const groups = groupBy(perSeed, (s) => `${s.budget}\u0000${s.method}`);
   const baseline = [...groups.values()].find((g) => g[0]?.method === BASELINE_METHOD);
   const randomAt = (budget: number) => groups.get(`${budget}\u0000${RANDOM_METHOD}`);
+  const control = [...groups.values()].find((g) => g[0]?.method === CONTROL_METHOD);
   const order = orderMethods(run, [...new Set(perSeed.map((s) => s.method))]);
   const keys = [...groups.keys()].sort((a, b) => {
     const [ga, gb] = [groups.get(a)?.[0] as SeedMean, groups.get(b)?.[0] as SeedMean];
@@ -69,6 +74,7 @@ export function buildMethodTable(run: RunData): MethodRow[] {
     const dsc = overSeeds(group.map((s) => s.dsc));
     const nsd = overSeeds(group.map((s) => s.nsd));
     const random = method === RANDOM_METHOD || isBaseline ? undefined : randomAt(budget);
+    const against = isBaseline || method === CONTROL_METHOD ? undefined : control;
     return {
       method,
       budget,
@@ -83,6 +89,8 @@ export function buildMethodTable(run: RunData): MethodRow[] {
       gainNsd: gain(nsd, baseline, isBaseline, (s) => s.nsd),
       vsRandomDsc: random ? pairedBySeed(group, random, (s) => s.dsc) : null,
       vsRandomNsd: random ? pairedBySeed(group, random, (s) => s.nsd) : null,
+      vsControlDsc: against ? pairedBySeed(group, against, (s) => s.dsc) : null,
+      vsControlNsd: against ? pairedBySeed(group, against, (s) => s.nsd) : null,
       qeCost: isBaseline ? null : qualityEstimationCost(run.jobs, method),
       fineTuneCost: isBaseline ? baselineCost(run.jobs) : fineTuneCost(run.jobs, method, budget),
     };
@@ -109,10 +117,10 @@ function gain(
 // null with fewer than 2 pairs.
 function pairedBySeed(
   group: SeedMean[],
-  random: SeedMean[],
+  other: SeedMean[],
   value: (s: SeedMean) => number,
 ): PairedTTest | null {
-  const bySeed = new Map(random.map((s) => [s.seed, value(s)]));
+  const bySeed = new Map(other.map((s) => [s.seed, value(s)]));
   const a: number[] = [];
   const b: number[] = [];
   for (const s of group) {

@@ -9,6 +9,7 @@ import {
   formatSigned,
   methodLabel,
 } from './format-values.js';
+import type { GroupTable } from './group-table.js';
 import type { MethodRow } from './method-table.js';
 import type { RankingRow } from './ranking-quality.js';
 import type { Thumbnail } from './worklist-thumbnails.js';
@@ -37,6 +38,8 @@ export function methodTableCells(rows: readonly MethodRow[], kind: ExperimentKin
     'p (DSC)',
     'NSD − random [95% CI]',
     'p (NSD)',
+    'DSC − control [95% CI]',
+    'p (DSC vs control)',
     'QE time',
     'QE CPU',
     'QE peak RAM',
@@ -60,6 +63,8 @@ export function methodTableCells(rows: readonly MethodRow[], kind: ExperimentKin
       formatP(r.vsRandomDsc?.pValue),
       formatDifference(r.vsRandomNsd),
       formatP(r.vsRandomNsd?.pValue),
+      formatDifference(r.vsControlDsc),
+      formatP(r.vsControlDsc?.pValue),
       r.isBaseline ? '–' : r.qeCost ? formatDuration(r.qeCost.wallS) : '0 s',
       r.isBaseline ? '–' : r.qeCost ? formatDuration(r.qeCost.cpuS) : '0 s',
       r.isBaseline ? '–' : formatBytes(r.qeCost?.peakRssBytes),
@@ -107,4 +112,35 @@ export function worklistCells(
       ];
     }),
   };
+}
+
+// Test-set Dice per case group: one row per method and budget, one column per group (its test
+// cases in brackets).
+export function groupCells(table: GroupTable): TextTable {
+  return {
+    header: ['method', 'budget', ...table.groups.map((g) => `${g.name} (${g.cases})`)],
+    rows: table.rows.map((r) => [
+      methodLabel(r.method),
+      String(r.budget),
+      ...r.dsc.map((d) => formatNumber(d)),
+    ]),
+  };
+}
+
+// Where fine-tuning starts, in words, for a report's heading; null when the run did not record it.
+export function trainingStartText(training: {
+  pretrained: string | null;
+  finetuneFrom: 'm0' | 'init' | null;
+}): string | null {
+  if (training.finetuneFrom === null) return null;
+  const m0 = training.pretrained
+    ? `M0: the pretrained init (${training.pretrained}) fine-tuned on the labeled set`
+    : 'M0: trained from scratch on the labeled set';
+  const from =
+    training.finetuneFrom === 'init' && training.pretrained
+      ? 'the pretrained init'
+      : training.finetuneFrom === 'init'
+        ? 'scratch (no pretrained init)'
+        : 'M0';
+  return `${m0}. Fine-tunes (every method and the labeled-only control) start from ${from}.`;
 }
