@@ -221,20 +221,50 @@ export function predictForest(
   const { classes, trees } = forest;
   out.fill(0, 0, n * classes);
   let used = 0;
-  trees.forEach((tree, t) => {
-    if (use && !use[t]) return;
+  for (let t = 0; t < trees.length; t++) {
+    if (use && !use[t]) continue;
     used++;
-    const { feature, threshold, left, right, leaf, probs } = tree;
+    const tree = trees[t]!;
+    const { links, thresholds } = packedNodes(tree);
+    const probs = tree.probs;
     for (let r = 0; r < n; r++) {
-      let node = 0;
       const o = r * features;
-      while (left[node]! >= 0) {
-        node = inputs[o + feature[node]!]! <= threshold[node]! ? left[node]! : right[node]!;
+      let node = 0;
+      let child = links[1]!;
+      // The right child is left + 1; a value that is not <= the threshold (NaN too) goes right.
+      while (child >= 0) {
+        node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
+        child = links[2 * node + 1]!;
       }
-      const p = leaf[node]! * classes;
-      for (let c = 0; c < classes; c++)
-        out[r * classes + c] = out[r * classes + c]! + probs[p + c]!;
+      const p = -1 - child;
+      const q = r * classes;
+      for (let c = 0; c < classes; c++) out[q + c] = out[q + c]! + probs[p + c]!;
     }
-  });
+  }
   for (let i = 0; i < n * classes; i++) out[i] = out[i]! / Math.max(1, used);
+}
+
+// A tree's nodes for prediction: per node its feature and its left child's index, or for a
+// leaf -1 - the offset of its distribution in `probs`, interleaved (fewer memory lines per node
+// visited than five arrays); the thresholds as they are. Made once per tree.
+interface PackedNodes {
+  links: Int32Array;
+  thresholds: Float32Array;
+}
+const packed = new WeakMap<Tree, PackedNodes>();
+function packedNodes(tree: Tree): PackedNodes {
+  const known = packed.get(tree);
+  if (known) return known;
+  const { feature, threshold, left, right, leaf } = tree;
+  const classes = tree.probs.length / Math.max(1, leaf.reduce((m, l) => Math.max(m, l + 1), 0));
+  const links = new Int32Array(2 * feature.length);
+  for (let i = 0; i < feature.length; i++) {
+    if (left[i]! >= 0 && right[i] !== left[i]! + 1)
+      throw new Error(`bug: node ${i}'s right child is not its left child + 1`);
+    links[2 * i] = feature[i]!;
+    links[2 * i + 1] = left[i]! >= 0 ? left[i]! : -1 - leaf[i]! * classes;
+  }
+  const nodes = { links, thresholds: threshold };
+  packed.set(tree, nodes);
+  return nodes;
 }
