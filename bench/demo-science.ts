@@ -25,7 +25,7 @@ import { createRng } from '../engines/reference/prng.js';
 import { prepareFeatures } from '../engines/reference/segment-image.js';
 import { fitModel } from '../engines/reference/train.js';
 import { readImage } from '../engines/reference/volume-io.js';
-import { createSampleSet, sampleCase } from '../engines/reference/voxel-sampling.js';
+import { type SampleSet, createSampleSet, sampleCase } from '../engines/reference/voxel-sampling.js';
 import { type DemoCase, loadDemoDataset } from '../src/phantom/index.js';
 import { readLabelMap } from '../src/volume/index.js';
 
@@ -40,6 +40,7 @@ const { values: opts } = parseArgs({
     finetune: { type: 'string', default: '{"steps":400}' },
     'init-params': { type: 'string', default: '{"steps":3000}' },
     from: { type: 'string', default: 'm0' },
+    replay: { type: 'string', default: '0' },
     arms: { type: 'string', default: 'control,oracle-al,random-al,oracle-ssl,random-ssl' },
   },
 });
@@ -93,14 +94,21 @@ function train(
   params: EngineParams,
   seed: number,
   init?: Model,
+  replay?: SampleSet,
 ): Model {
   const rng = createRng(seed);
   const classes = order.labels.length + 1;
-  const set = createSampleSet(
-    featureCount(featureConfig),
-    classes,
-    cases.length * params.samplesPerCase,
-  );
+  const extra = replay?.rows ?? 0;
+  const set = createSampleSet(featureCount(featureConfig), classes, cases.length * params.samplesPerCase + extra);
+  if (replay) {
+    set.inputs.set(replay.inputs.subarray(0, extra * replay.features));
+    set.targets.set(replay.targets.subarray(0, extra));
+    set.rows = extra;
+    for (let c = 0; c < classes; c++) {
+      set.dataCounts[c] = replay.dataCounts[c]!;
+      set.sampleCounts[c] = replay.sampleCounts[c]!;
+    }
+  }
   const region = emptyRegion();
   for (const { entry, classOf } of cases) {
     sampleCase(set, entry.features, classOf, params.samplesPerCase, rng);
@@ -183,12 +191,18 @@ console.log(`features of ${cache.size} cases in ${((Date.now() - t0) / 1000).toF
 const withTruth = (cs: Cached[]) => cs.map((entry) => ({ entry, classOf: entry.classOf }));
 
 let init: Model | undefined;
+let replaySet: SampleSet | undefined;
+const replayPerCase = Number(opts.replay);
 if (opts.source) {
   const source = await loadDemoDataset(opts.source);
   const cases = [];
+  if (replayPerCase > 0)
+    replaySet = createSampleSet(featureCount(featureConfig), order.labels.length + 1, source.labeled.length * replayPerCase);
+  const replayRng = createRng(2000);
   for (const c of source.labeled) {
     const entry = await load(c);
     cases.push({ entry, classOf: entry.classOf });
+    if (replaySet) sampleCase(replaySet, entry.features, entry.classOf, replayPerCase, replayRng);
     cache.delete(c.id);
   }
   init = train(cases, EngineParams.parse({ ...base, ...JSON.parse(opts['init-params']!) }), 1000);
@@ -201,7 +215,8 @@ const m0 = train(
   withTruth(labeled),
   EngineParams.parse({ ...base, ...JSON.parse(opts.m0!) }),
   0,
-  init,
+  replaySet ? undefined : init,
+  replaySet,
 );
 console.log(`M0 trained in ${Date.now() - tick} ms`);
 tick = Date.now();
@@ -285,7 +300,7 @@ for (let seed = 0; seed < Number(opts.seeds); seed++) {
       entry: pool[i]!,
       classOf: pick.truth ? pool[i]!.classOf : pseudo[i]!,
     }));
-    const model = train([...withTruth(labeled), ...added], ftParams, seed + 1, ftFrom);
+    const model = train([...withTruth(labeled), ...added], ftParams, seed + 1, replaySet ? undefined : ftFrom, replaySet);
     record(arm, await evaluate(model, arm));
   }
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
