@@ -71,7 +71,8 @@ def engine_request(path, request):
 
 
 def train_engine(cases, steps, seed, workdir):
-    """Trains a reference-engine checkpoint for `steps` Adam steps (reused when present)."""
+    """Trains a reference-engine network (model mlp: its quality rises with `steps` Adam steps,
+    which is what gives the QS data masks of every quality) for `steps` steps (reused when present)."""
     checkpoint = os.path.join(workdir, f"engine-steps{steps}-seed{seed}.json")
     if os.path.isfile(checkpoint):
         return checkpoint
@@ -82,7 +83,7 @@ def train_engine(cases, steps, seed, workdir):
         "cases": [{"id": c["id"], "image": c["image"], "label": c["label"]} for c in cases],
         "classes": classes, "seed": seed, "checkpoint": checkpoint,
         "response": os.path.join(workdir, f"train-steps{steps}.response.json"),
-        "workdir": workdir, "params": {"steps": steps},
+        "workdir": workdir, "params": {"model": "mlp", "steps": steps},
     })
     return checkpoint
 
