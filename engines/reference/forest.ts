@@ -244,6 +244,57 @@ export function predictForest(
   for (let i = 0; i < n * classes; i++) out[i] = out[i]! / Math.max(1, used);
 }
 
+// The leaf each row reaches in each tree (tree-major: leaves[t * n + r], the offset of the
+// leaf's distribution in the tree's probs): one traversal shared by the plain prediction and
+// every Monte-Carlo sample, which then only average (averageLeaves).
+export function forestLeaves(
+  forest: Forest,
+  inputs: Float32Array,
+  features: number,
+  n: number,
+): Int32Array {
+  const leaves = new Int32Array(forest.trees.length * n);
+  forest.trees.forEach((tree, t) => {
+    const { links, thresholds } = packedNodes(tree);
+    for (let r = 0; r < n; r++) {
+      const o = r * features;
+      let node = 0;
+      let child = links[1]!;
+      while (child >= 0) {
+        node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
+        child = links[2 * node + 1]!;
+      }
+      leaves[t * n + r] = -1 - child;
+    }
+  });
+  return leaves;
+}
+
+// What predictForest gives (the same sums in the same order, so the same numbers), from the
+// leaves forestLeaves found.
+export function averageLeaves(
+  forest: Forest,
+  leaves: Int32Array,
+  n: number,
+  out: Float32Array,
+  use?: boolean[],
+): void {
+  const { classes, trees } = forest;
+  out.fill(0, 0, n * classes);
+  let used = 0;
+  for (let t = 0; t < trees.length; t++) {
+    if (use && !use[t]) continue;
+    used++;
+    const probs = trees[t]!.probs;
+    for (let r = 0; r < n; r++) {
+      const p = leaves[t * n + r]!;
+      const q = r * classes;
+      for (let c = 0; c < classes; c++) out[q + c] = out[q + c]! + probs[p + c]!;
+    }
+  }
+  for (let i = 0; i < n * classes; i++) out[i] = out[i]! / Math.max(1, used);
+}
+
 // A tree's nodes for prediction: per node its feature and its left child's index, or for a
 // leaf -1 - the offset of its distribution in `probs`, interleaved (fewer memory lines per node
 // visited than five arrays); the thresholds as they are. Made once per tree.
@@ -256,7 +307,12 @@ function packedNodes(tree: Tree): PackedNodes {
   const known = packed.get(tree);
   if (known) return known;
   const { feature, threshold, left, right, leaf } = tree;
-  const classes = tree.probs.length / Math.max(1, leaf.reduce((m, l) => Math.max(m, l + 1), 0));
+  const classes =
+    tree.probs.length /
+    Math.max(
+      1,
+      leaf.reduce((m, l) => Math.max(m, l + 1), 0),
+    );
   const links = new Int32Array(2 * feature.length);
   for (let i = 0; i < feature.length; i++) {
     if (left[i]! >= 0 && right[i] !== left[i]! + 1)

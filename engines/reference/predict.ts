@@ -23,6 +23,7 @@ export async function predictReference(
   const settings = {
     priorCorrection: params.priorCorrection,
     forestSampleFraction: params.forestSampleFraction,
+    manySamples: request.save.mcSamples > 0,
     hiddenNetwork:
       model.kind === 'mlp' ? await openHiddenNetwork(model.mlp, params.predictThreads) : undefined,
   };

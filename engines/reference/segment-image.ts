@@ -1,6 +1,6 @@
 import type { Checkpoint } from './checkpoint.js';
 import { type FeatureColumns, computeFeatures, gatherRows } from './features.js';
-import { predictForest } from './forest.js';
+import { averageLeaves, forestLeaves, predictForest } from './forest.js';
 import type { HiddenNetwork } from './mlp-onnx.js';
 import { type Mlp, forwardOutput, outputLayer } from './mlp.js';
 import { voxelsInRegion } from './organ-region.js';
@@ -37,6 +37,9 @@ export interface PredictSettings {
   forestSampleFraction: number;
   // A network's hidden layers (through ONNX Runtime); unused by a forest.
   hiddenNetwork?: HiddenNetwork;
+  // Several samples will be drawn: a forest finds every row's leaf in every tree once and each
+  // sample only averages (the same numbers, fewer traversals, trees x voxels integers of memory).
+  manySamples?: boolean;
 }
 
 // Computes the features of the voxels inside the organ region and readies the checkpoint's
@@ -70,15 +73,22 @@ export async function prepareFeatures(
   });
   if (model.kind === 'forest') {
     const factors = priorFactors(checkpoint, settings.priorCorrection);
+    const { forest } = model;
+    const shared = forest.trees.length * inside.length <= MAX_SHARED_LEAVES;
+    const leaves =
+      settings.manySamples && shared
+        ? forestLeaves(forest, rows, features.count, inside.length)
+        : undefined;
     return {
       voxels,
       inside,
       sample(rng) {
         const out = new Float32Array(inside.length * classes);
         const use = rng
-          ? sampleTrees(model.forest.trees.length, settings.forestSampleFraction, rng)
+          ? sampleTrees(forest.trees.length, settings.forestSampleFraction, rng)
           : undefined;
-        predictForest(model.forest, rows, features.count, inside.length, out, use);
+        if (leaves) averageLeaves(forest, leaves, inside.length, out, use);
+        else predictForest(forest, rows, features.count, inside.length, out, use);
         reweightRows(out, factors);
         return result(out);
       },
@@ -98,6 +108,10 @@ export async function prepareFeatures(
     },
   };
 }
+
+// The most leaf indices kept for shared Monte-Carlo samples (256 MB); beyond, each sample
+// traverses the trees again.
+const MAX_SHARED_LEAVES = 64 * 2 ** 20;
 
 // Which trees vote in one Monte-Carlo sample: each with probability `fraction`, at least one.
 function sampleTrees(count: number, fraction: number, rng: Rng): boolean[] {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeForest, encodeForest } from '../../../engines/reference/forest-codec.js';
-import { type ForestRows, predictForest, trainForest } from '../../../engines/reference/forest.js';
+import {
+  type ForestRows,
+  averageLeaves,
+  forestLeaves,
+  predictForest,
+  trainForest,
+} from '../../../engines/reference/forest.js';
 import { createRng } from '../../../engines/reference/prng.js';
 
 // Rows of three features whose class is known: 0 where x0 < 0.3, else 1 where x1 < 0.5, else 2;
@@ -99,4 +105,18 @@ test('a Monte-Carlo sample votes with a subset of the trees', () => {
     false,
   ]);
   assert.deepEqual(onlyFirst, firstTree);
+});
+
+test('samples from the shared leaves equal a fresh traversal, bit for bit, with any tree subset', () => {
+  const forest = trainForest(rows(2000, 3), 3, params, createRng(5));
+  const fresh = rows(500, 4);
+  const leaves = forestLeaves(forest, fresh.inputs, 3, fresh.rows);
+  const rng = createRng(9);
+  for (const use of [undefined, ...[0, 1, 2].map(() => forest.trees.map(() => rng.next() < 0.5))]) {
+    const direct = new Float32Array(fresh.rows * 3);
+    const shared = new Float32Array(fresh.rows * 3);
+    predictForest(forest, fresh.inputs, 3, fresh.rows, direct, use);
+    averageLeaves(forest, leaves, fresh.rows, shared, use);
+    assert.deepEqual(shared, direct);
+  }
 });
