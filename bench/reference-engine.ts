@@ -3,6 +3,9 @@
 // only matters when some pool cases are clearly worse than others), test Dice against training
 // steps, fine-tuning from the 20-case model, and each job's measured cost. Every engine call
 // goes through the real contract (runEngine: subprocess, response and output checks, meter).
+// These are the figures of the engine's network (model: mlp), whose quality depends on steps;
+// the demo's default forest is measured by bench/demo-science.ts and the demo runs
+// (docs/demo-science.md).
 //
 //   node dist/bench/reference-engine.js [--out .bench/reference-engine] [--seed 0]
 //
@@ -62,7 +65,7 @@ async function train(
     classes,
     seed,
     checkpoint,
-    params,
+    params: { model: 'mlp', ...params },
   };
   unwrap(
     `train ${name}`,
