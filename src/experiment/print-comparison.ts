@@ -25,10 +25,10 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     formatP(r.vsRandomDsc?.pValue),
     formatSigned(r.vsControlDsc?.meanDifference ?? null),
     formatP(r.vsControlDsc?.pValue),
-    r.isBaseline ? '-' : formatDuration(r.qeCost?.wallS ?? 0),
-    r.isBaseline ? '-' : formatDuration(r.qeCost?.cpuS ?? 0),
-    r.isBaseline ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
-    r.isBaseline ? '-' : formatBytes(r.qeCost?.diskBytes ?? 0),
+    r.isBaseline || r.isControl ? '-' : formatDuration(r.qeCost?.wallS ?? 0),
+    r.isBaseline || r.isControl ? '-' : formatDuration(r.qeCost?.cpuS ?? 0),
+    r.isBaseline || r.isControl ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
+    r.isBaseline || r.isControl ? '-' : formatBytes(r.qeCost?.diskBytes ?? 0),
   ]);
   const header = [
     'method',

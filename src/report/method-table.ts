@@ -26,6 +26,8 @@ export interface MethodRow {
   method: string;
   budget: number;
   isBaseline: boolean;
+  // The labeled-only control: fine-tuned, but nothing selected (so no quality estimation).
+  isControl: boolean;
   // Cases with human labels in training; cases the method picked (AL: revised, SSL: pseudo
   // labels kept); pool cases not used.
   labeled: number;
@@ -79,6 +81,7 @@ export function buildMethodTable(run: RunData): MethodRow[] {
       method,
       budget,
       isBaseline,
+      isControl: method === CONTROL_METHOD,
       labeled: labeledCount + (kind === 'al' ? selected : 0),
       selected,
       unlabeled: Math.max(0, poolCount - selected),
@@ -91,7 +94,8 @@ export function buildMethodTable(run: RunData): MethodRow[] {
       vsRandomNsd: random ? pairedBySeed(group, random, (s) => s.nsd) : null,
       vsControlDsc: against ? pairedBySeed(group, against, (s) => s.dsc) : null,
       vsControlNsd: against ? pairedBySeed(group, against, (s) => s.nsd) : null,
-      qeCost: isBaseline ? null : qualityEstimationCost(run.jobs, method),
+      qeCost:
+        isBaseline || method === CONTROL_METHOD ? null : qualityEstimationCost(run.jobs, method),
       fineTuneCost: isBaseline ? baselineCost(run.jobs) : fineTuneCost(run.jobs, method, budget),
     };
   });
