@@ -11,8 +11,8 @@ import { buildMethodTable } from '../report/method-table.js';
 import { formatTable } from '../score/score-summary.js';
 
 // The table printed at the end of a run (the report's method table, short): per method and
-// budget, Dice and NSD mean ± std over seeds, the paired t-test of Dice against random, the
-// paired difference of Dice from the labeled-only control and its p-value, and the
+// budget, Dice and NSD mean ± std over seeds, the paired difference of Dice from random and from
+// the labeled-only control with their p-values (paired t-tests over seeds, uncorrected), and the
 // measured quality-estimation cost per repeat (wall and CPU seconds: jobs that share the CPUs
 // take longer by the clock than by CPU time).
 export function printComparison(runDir: string, out: NodeJS.WritableStream = process.stdout): void {
@@ -22,6 +22,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     String(r.seeds.length),
     formatMeanStd(r.dsc),
     formatMeanStd(r.nsd),
+    formatSigned(r.vsRandomDsc?.meanDifference ?? null),
     formatP(r.vsRandomDsc?.pValue),
     formatSigned(r.vsControlDsc?.meanDifference ?? null),
     formatP(r.vsControlDsc?.pValue),
@@ -36,6 +37,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     'seeds',
     'Dice',
     'NSD',
+    'Δ vs random',
     'p vs random',
     'Δ vs control',
     'p vs control',

@@ -21,8 +21,13 @@ export interface RunSummary {
   codeVersion: string;
   configHash: string;
   modelHashes: Record<string, string>;
+  // The models by role ('qs', 'pretrained'), each with its file or folder from the recorded
+  // config (null when not recorded) and its sha256.
+  models: { role: string; path: string | null; sha256: string }[];
   // Where M0 and the methods' fine-tunes start (from the recorded config; null when not recorded).
   training: { pretrained: string | null; finetuneFrom: 'm0' | 'init' | null };
+  // NSD's boundary tolerance in mm (from the recorded config; null when not recorded).
+  nsdToleranceMm: number | null;
   createdAt: string;
   updatedAt: string;
   cases: { labeled: number; pool: number; test: number };
@@ -107,6 +112,12 @@ export function summarizeRun(run: RunData): RunSummary {
     configHash: e.configHash,
     modelHashes: e.modelHashes,
     training: recordedTraining(e.config),
+    nsdToleranceMm: recordedNsdTolerance(e.config),
+    models: Object.entries(e.modelHashes).map(([role, sha256]) => ({
+      role,
+      path: recordedModelPath(e.config, role),
+      sha256,
+    })),
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     cases: { labeled: count('labeled'), pool: count('pool'), test: count('test') },
@@ -127,4 +138,24 @@ function recordedTraining(config: unknown): RunSummary['training'] {
   if (!parsed.success) return { pretrained: null, finetuneFrom: null };
   const { pretrained, finetune } = parsed.data.training;
   return { pretrained, finetuneFrom: finetune.from };
+}
+
+const RecordedMetrics = z.object({ metrics: z.object({ nsdToleranceMm: z.number() }) });
+
+function recordedNsdTolerance(config: unknown): number | null {
+  const parsed = RecordedMetrics.safeParse(config);
+  return parsed.success ? parsed.data.metrics.nsdToleranceMm : null;
+}
+
+const RecordedModels = z.object({
+  qs: z.object({ model: z.string() }).optional().catch(undefined),
+  training: z.object({ pretrained: z.string().nullable() }).optional().catch(undefined),
+});
+
+function recordedModelPath(config: unknown, role: string): string | null {
+  const parsed = RecordedModels.safeParse(config);
+  if (!parsed.success) return null;
+  if (role === 'qs') return parsed.data.qs?.model ?? null;
+  if (role === 'pretrained') return parsed.data.training?.pretrained ?? null;
+  return null;
 }

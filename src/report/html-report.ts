@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import type { Report } from './build-report.js';
 import { formatBytes, formatDuration, formatNumber } from './format-values.js';
 import { REPORT_CSS } from './html-style.js';
-import { GROUP_LEGEND } from './markdown-report.js';
+import { GROUP_LEGEND, methodTableLegend } from './markdown-report.js';
 import {
   type TextTable,
   groupCells,
@@ -92,7 +93,9 @@ export function reportHtml(report: Report): string {
 
 function runDetails(report: Report): string {
   const r = report.run;
-  const models = Object.entries(r.modelHashes).map(([f, h]) => `${f} ${h.slice(0, 12)}`);
+  const models = r.models.map(
+    (m) => `${m.role}: ${m.path ? basename(m.path) : '?'} (sha256 ${m.sha256.slice(0, 12)})`,
+  );
   const rows: [string, string][] = [
     ['folder', r.dir],
     ['sentinel', r.codeVersion],
@@ -127,13 +130,7 @@ function methodSection(report: Report): string {
       rowClass,
     ),
   ];
-  parts.push(
-    `<p class="legend">DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs). Δ vs M0: difference of means. − random: paired over seeds at the same budget, with its 95% interval and the two-sided paired t-test p-value. QE: the method's quality-estimation cost per repeat (its own pool predictions and scoring): wall time, CPU time, peak RAM of its largest job, bytes written.${
-      shared
-        ? ` Shared jobs (M0 and the pseudo labels): ${escapeHtml(formatDuration(shared.wallS))}, peak RAM ${escapeHtml(formatBytes(shared.peakRssBytes))}, disk ${escapeHtml(formatBytes(shared.diskBytes))}.`
-        : ''
-    }</p>`,
-  );
+  parts.push(`<p class="legend">${escapeHtml(methodTableLegend(report))}</p>`);
   const { budgetCurve, methodPoints } = report.plots;
   if (budgetCurve) {
     parts.push(

@@ -56,7 +56,7 @@ function locateRun(path: string): { dir: string; database: string } {
   const given = resolve(path);
   if (!existsSync(given)) {
     throw new UserError(`no run folder at ${path}`, {
-      hint: 'give the --out folder of an al-run or ssl-run, e.g. --run runs/demo',
+      hint: 'give the --out folder of an al-run or ssl-run, e.g. --run runs/demo-al (the default al-run folder) or runs/demo-ssl',
     });
   }
   if (statSync(given).isFile()) return { dir: dirname(given), database: given };

@@ -28,6 +28,11 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
   );
   const start = trainingStartText(r.training);
   if (start) out.push(start, '');
+  if (r.models.length > 0)
+    out.push(
+      `Models: ${r.models.map((m) => `${m.role} \`${m.path ?? '?'}\` (sha256 ${m.sha256.slice(0, 12)})`).join(', ')}.`,
+      '',
+    );
   if (report.status.notes.length > 0) {
     out.push('## Notes', '', ...report.status.notes.map((n) => `- ${n}`), '');
   }
@@ -67,15 +72,19 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
 export const GROUP_LEGEND =
   'Mean over seeds of the mean Dice over the test cases of each group (per case the mean over organs): where a gain comes from, and which group a fine-tune forgets.';
 
-function methodTableLegend(report: Report): string {
+// The method table's legend, shared by the Markdown and HTML reports.
+export function methodTableLegend(report: Report): string {
   const al = report.run.kind === 'al';
   const shared = report.sharedCost;
   const sharedText = shared
     ? ` Shared jobs (M0 training and the pool's pseudo labels), per repeat: ${formatDuration(shared.wallS)}, peak RAM ${formatBytes(shared.peakRssBytes)}, disk ${formatBytes(shared.diskBytes)}.`
     : '';
+  const tolerance = report.run.nsdToleranceMm;
+  const methods = new Set(report.methodTable.filter((r) => !r.isBaseline).map((r) => r.method));
   return [
-    'DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs, organs absent from both maps left out).',
+    `DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs, organs absent from both maps left out)${tolerance === null ? '' : `; NSD at a boundary tolerance of ${tolerance} mm`}.`,
     `${al ? 'revised: pool scans sent to revision (added to labeled)' : 'pseudo: pseudo labels kept for self-training'}; unlabeled: pool scans not used.`,
+    `p-values are not corrected for multiple comparisons (${methods.size} methods incl. the control; multiply by the number of comparisons you read for a Bonferroni bound).`,
     'Δ vs M0: difference of means. − random: paired over seeds (same budget), two-sided paired t-test. − control: the same against labeled-only, the control fine-tuned on the labeled set alone with the same schedule (what fine-tuning gains without any selected case).',
     `QE: quality-estimation cost per repeat (the method's own pool predictions and scoring, beyond the shared pseudo labels): wall time, CPU time, peak RAM of the largest job, bytes written. Train time: fine-tuning (for M0: its training), test prediction and evaluation, per repeat.${sharedText}`,
   ].join(' ');
