@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { type ReadFailure, failureText, readFailureOf } from '../errors.js';
 import { SHIPPED_QS_MODEL, loadBundle } from '../qs/bundle.js';
 import type { QsCaseFiles } from '../qs/case-sources.js';
@@ -13,6 +14,15 @@ export interface UnreadableInput {
   caseId: string;
   organ?: string;
   message: string;
+}
+
+// The QS model that scored: its manifest name, folder and model SHA-256 (null when the manifest
+// records none); `shipped` for the phantom-trained model that ships with the package.
+export interface ScoringModel {
+  name: string;
+  dir: string;
+  sha256: string | null;
+  shipped: boolean;
 }
 
 // Scores the cases with a QS bundle (one case's volumes in memory at a time per worker) and,
@@ -31,7 +41,7 @@ export async function scoreInputs(
     // Called with the number of cases scored so far, after each case.
     scored?(done: number): void;
   },
-): Promise<{ rows: ScoredOrgan[]; unreadable: UnreadableInput[] }> {
+): Promise<{ rows: ScoredOrgan[]; unreadable: UnreadableInput[]; model: ScoringModel }> {
   const bundle = await loadBundle(options.model ?? SHIPPED_QS_MODEL);
   const byId = new Map(cases.map((c) => [c.id, c]));
   const only = options.organs === undefined ? {} : { organs: options.organs };
@@ -114,5 +124,11 @@ export async function scoreInputs(
   } finally {
     await scorer.close();
   }
-  return { rows, unreadable };
+  const model = {
+    name: bundle.manifest.name,
+    dir: bundle.dir,
+    sha256: bundle.manifest.modelSha256 ?? null,
+    shipped: path.resolve(bundle.dir) === path.resolve(SHIPPED_QS_MODEL),
+  };
+  return { rows, unreadable, model };
 }

@@ -97,3 +97,15 @@ export function formatTable(header: string[], rows: string[][]): string {
 function formatNumber(value: number | null): string | null {
   return value === null || !Number.isFinite(value) ? null : String(Number(value.toPrecision(7)));
 }
+
+// Which model scored, and for the shipped phantom-trained one what it is not for.
+export function modelLine(model: {
+  name: string;
+  dir: string;
+  sha256: string | null;
+  shipped: boolean;
+}): string {
+  const id = `QS model ${model.name} (${model.dir}${model.sha256 ? `, sha256 ${model.sha256.slice(0, 12)}` : ''})`;
+  if (!model.shipped) return `${id}\n`;
+  return `${id}\nwarning: this is the shipped model, trained on synthetic phantoms only: on real CT its scores run low and are not a quality measure (models/qs-phantom/CARD.md). For real CT export the authors' model (npm run qs:export-official, README "QS models") and pass --model models/qs-official.\n`;
+}

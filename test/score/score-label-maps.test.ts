@@ -53,6 +53,13 @@ test('an nnU-Net dataset gives one CSV row per case and organ', async () => {
   }
   assert.match(run.stdout, /scored 27 organs of 3 case\(s\)/);
   assert.doesNotMatch(run.stdout, /against the truth/);
+  assert.match(run.stdout, /^QS model \S+ \(.+(, sha256 [0-9a-f]{12})?\)$/m, 'names the model');
+  if (modelArgs().length === 0)
+    assert.match(
+      run.stdout,
+      /warning: this is the shipped model, trained on synthetic phantoms only.*--model models\/qs-official/,
+      'the shipped phantom model says what it is not for',
+    );
 });
 
 test('one --image/--labels/--classes pair, with a label map as --truth', async () => {

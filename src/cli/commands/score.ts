@@ -78,7 +78,7 @@ const score = defineCommand({
     const withTruth = cases.some((c) => c.truth);
     // A progress line on a terminal, cleared before the summary (or an error) is printed.
     const progress = caseProgress(cases.length);
-    const { rows, unreadable } = await scoreInputs(cases, {
+    const { rows, unreadable, model } = await scoreInputs(cases, {
       model: flags.model,
       ...(flags.organs === undefined ? {} : { organs: flags.organs }),
       batchSize: flags['batch-size'],
@@ -92,7 +92,7 @@ const score = defineCommand({
     await mkdir(dirname(worklist), { recursive: true });
     await writeFile(out, summary.scoresCsv(rows, withTruth));
     await writeFile(worklist, summary.worklistCsv(rows));
-    process.stdout.write(`${summary.organSummaryTable(rows)}\n\n`);
+    process.stdout.write(`${summary.organSummaryTable(rows)}\n\n${summary.modelLine(model)}`);
     if (withTruth) {
       const q = summary.rankingQuality(rows);
       process.stdout.write(
