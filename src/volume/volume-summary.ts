@@ -22,11 +22,15 @@ export interface VolumeSummary {
   max: number | null;
   // How many voxels are NaN or +-Infinity.
   nonFinite: number;
-  // Distinct non-zero values of an integer map (integer datatype, no scaling); null otherwise.
+  // Distinct non-zero values of a label map: integer datatype, no scaling, no negative value and
+  // at most MAX_LABEL_MAP_VALUES of them (a CT stored as int16 is none); null otherwise.
   labels: number | null;
 }
 
 const MAX_TRACKED_LABELS = 1_000_000;
+// The most distinct values a file may hold to count as a label map (TotalSegmentator has 117
+// classes); more are intensities.
+const MAX_LABEL_MAP_VALUES = 1000;
 
 // Reads a file slab by slab and summarises its header and values without holding it whole.
 export async function summarizeVolume(
@@ -68,8 +72,13 @@ export async function summarizeVolume(
     min: min <= max ? min : null,
     max: min <= max ? max : null,
     nonFinite,
-    labels: counter ? counter.count() : null,
+    labels: labelCount(counter?.count(), min),
   };
+}
+
+function labelCount(count: number | undefined, min: number): number | null {
+  if (count === undefined || min < 0 || count > MAX_LABEL_MAP_VALUES) return null;
+  return count;
 }
 
 // Counts distinct non-zero integer values: a bitmap for 8/16-bit data, a capped set otherwise.

@@ -100,7 +100,8 @@ test('info prints a readable table by default', async () => {
     assert.match(result.stdout, /datatype +int16\n/);
     assert.match(result.stdout, /spacing +3 x 3 x 3 mm\n/);
     assert.match(result.stdout, /orientation +RAS\n/);
-    assert.match(result.stdout, /range +-1100 \.\. 1207\n/);
+    assert.match(result.stdout, /range +-1100 \.\. 1207$/m);
+    assert.doesNotMatch(result.stdout, /labels/, 'an int16 CT is not a label map');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
