@@ -69,7 +69,7 @@ def patch_problem(network, patch):
     (src/engine/torch-patch-rule.ts), checked at config load and by engine-check."""
     multiple = _PATCH_MULTIPLE[network]
     if any(size % multiple for size in patch):
-        return f"{network} needs each patch dimension a multiple of {multiple}, got {patch}"
+        return f"{network} needs multiples of {multiple} in each patch dimension, got {patch}"
     if network == "swinunetr" and math.prod(size // 32 for size in patch) <= 1:
         return (
             f"swinunetr needs a 1/32 bottleneck of more than one voxel (InstanceNorm needs more than 1 "

@@ -57,7 +57,7 @@ describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { ski
       const base = torchEngineConfig({
         network: 'swinunetr',
         featureSize: 12,
-        patchSize: [32, 32, 32],
+        patchSize: [64, 64, 64],
         steps: 2,
         dropRate: 0.25,
       });
@@ -106,7 +106,7 @@ describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { ski
         rest: {},
       };
       for (const call of calls)
-        assert.deepEqual(call, api === 'old' ? { img_size: [32, 32, 32], ...expected } : expected);
+        assert.deepEqual(call, api === 'old' ? { img_size: [64, 64, 64], ...expected } : expected);
     });
   }
 });

@@ -106,7 +106,7 @@ describe('torch engine errors', { skip }, () => {
         await train({
           cases,
           classes: data.classes,
-          params: { network: 'swinunetr', patchSize: [32, 32, 32] },
+          params: { network: 'swinunetr', patchSize: [64, 64, 64] },
         }),
         /pip install monai/,
       );
