@@ -74,7 +74,7 @@ def _build_swinunetr(config):
     except ImportError as error:
         raise EngineError(
             f"network swinunetr needs MONAI, which this Python cannot import ({error}); "
-            "install it with `pip install monai` (MONAI >= 1.0) or use params.network: unet"
+            "install it with `pip install monai` (MONAI >= 1.3) or use params.network: unet"
         ) from None
     kwargs = {"in_channels": 1, "out_channels": config["outChannels"], "feature_size": config["featureSize"], "drop_rate": config["dropRate"]}
     # MONAI 1.3 and 1.4 still require img_size (deprecated, a FutureWarning); 1.5 removed it.
