@@ -62,52 +62,50 @@ const Training = z.strictObject({
   repeatM0: z.boolean().default(false),
 });
 
-export const ExperimentConfigSchema = z
-  .strictObject({
-    name: z.string().min(1).default('experiment'),
-    data: z.union([DemoData, MsdData]),
-    engine: EngineConfig,
-    training: Training.default({
-      pretrained: null,
-      m0: { params: {} },
-      finetune: { from: 'm0', params: {} },
-      repeatM0: false,
-    }),
-    methods: distinct(z.array(z.string().min(1)).min(1), 'a method').default([
-      'qs',
-      'entropy',
-      'mc-dropout',
-      'random',
-    ]),
-    seeds: positiveInt.default(5),
-    seedList: distinct(z.array(z.number().int().nonnegative()).min(1), 'a seed').optional(),
-    al: z
-      .strictObject({ budgets: z.array(positiveInt).min(1).default([20]) })
-      .default({ budgets: [20] }),
-    ssl: z
-      .strictObject({ topk: z.array(positiveInt).min(1).default([20]) })
-      .default({ topk: [20] }),
-    qs: z
-      .strictObject({
-        // A QS bundle folder; "{package}" is this package's root (the shipped model).
-        model: z.string().default('{package}/models/qs-phantom'),
-        batchSize: positiveInt.default(32),
-      })
-      .default({ model: '{package}/models/qs-phantom', batchSize: 32 }),
-    mcDropout: z
-      .strictObject({ samples: z.number().int().min(2).default(3) })
-      .default({ samples: 3 }),
-    metrics: z
-      .strictObject({ nsdToleranceMm: z.number().positive().default(1) })
-      .default({ nsdToleranceMm: 1 }),
-    executor: ExecutorConfig.default({
-      kind: 'local',
-      engineConcurrency: 1,
-      nodeConcurrency: 2,
-      maxAttempts: 2,
-    }),
-  })
-  .superRefine(checkStagePatches);
+const ExperimentConfigFields = z.strictObject({
+  name: z.string().min(1).default('experiment'),
+  data: z.union([DemoData, MsdData]),
+  engine: EngineConfig,
+  training: Training.default({
+    pretrained: null,
+    m0: { params: {} },
+    finetune: { from: 'm0', params: {} },
+    repeatM0: false,
+  }),
+  methods: distinct(z.array(z.string().min(1)).min(1), 'a method').default([
+    'qs',
+    'entropy',
+    'mc-dropout',
+    'random',
+  ]),
+  seeds: positiveInt.default(5),
+  seedList: distinct(z.array(z.number().int().nonnegative()).min(1), 'a seed').optional(),
+  al: z
+    .strictObject({ budgets: z.array(positiveInt).min(1).default([20]) })
+    .default({ budgets: [20] }),
+  ssl: z.strictObject({ topk: z.array(positiveInt).min(1).default([20]) }).default({ topk: [20] }),
+  qs: z
+    .strictObject({
+      // A QS bundle folder; "{package}" is this package's root (the shipped model).
+      model: z.string().default('{package}/models/qs-phantom'),
+      batchSize: positiveInt.default(32),
+    })
+    .default({ model: '{package}/models/qs-phantom', batchSize: 32 }),
+  mcDropout: z
+    .strictObject({ samples: z.number().int().min(2).default(3) })
+    .default({ samples: 3 }),
+  metrics: z
+    .strictObject({ nsdToleranceMm: z.number().positive().default(1) })
+    .default({ nsdToleranceMm: 1 }),
+  executor: ExecutorConfig.default({
+    kind: 'local',
+    engineConcurrency: 1,
+    nodeConcurrency: 2,
+    maxAttempts: 2,
+  }),
+});
+// The experiment config as loaded: the fields, and the torch engine's patch rule across them.
+export const ExperimentConfigSchema = ExperimentConfigFields.superRefine(checkStagePatches);
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
 
 // The torch engine's patch rule for each training stage's params merged over the engine's (the
