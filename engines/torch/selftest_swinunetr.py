@@ -41,14 +41,15 @@ def mc_dropout_facts():
 
 
 def write_formats(reference, folder):
-    """The reference network's Swin encoder in MONAI's two self-supervised formats, plus a file
-    of another format."""
+    """The reference network's Swin encoder in MONAI's two self-supervised formats (load_from's
+    names its MLP fc1/fc2, as MONAI's load_from reads them), plus a file of another format."""
     encoder = {k[len("swinViT."):]: v for k, v in reference.state_dict().items() if k.startswith("swinViT.")}
     fc = {k: k.replace(".mlp.linear1.", ".mlp.fc1.").replace(".mlp.linear2.", ".mlp.fc2.") for k in encoder}
     load_from = {"state_dict": {f"module.{fc[k]}": v for k, v in encoder.items()}}
     ssl = {"model": {"encoder.mask_token": torch.zeros(1, 1, 12), "out.conv.conv.weight": torch.zeros(1)}}
     for key, value in encoder.items():
-        name = fc[key].replace(".0.blocks.", ".0.0.blocks.").replace(".0.downsample.", ".0.0.downsample.")
+        # The SSL model is MONAI's SwinViT (MLP named linear1/2), its layers one level deeper.
+        name = key.replace(".0.blocks.", ".0.0.blocks.").replace(".0.downsample.", ".0.0.downsample.")
         ssl["model"][f"encoder.{name}"] = value
     paths = {name: os.path.join(folder, f"{name}.pth") for name in ("load_from", "ssl", "other")}
     torch.save(load_from, paths["load_from"])
