@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineConfig } from '../engine/engine-config.js';
+import { torchPatchProblem } from '../engine/torch-patch-rule.js';
 import { ExecutorConfig } from '../executor/executor-config.js';
 import { CASE_GROUPS, DEMO_DATASET_DEFAULTS, DEMO_MIXES } from '../phantom/index.js';
 
@@ -61,7 +62,7 @@ const Training = z.strictObject({
   repeatM0: z.boolean().default(false),
 });
 
-export const ExperimentConfigSchema = z.strictObject({
+const ExperimentConfigFields = z.strictObject({
   name: z.string().min(1).default('experiment'),
   data: z.union([DemoData, MsdData]),
   engine: EngineConfig,
@@ -103,4 +104,27 @@ export const ExperimentConfigSchema = z.strictObject({
     maxAttempts: 2,
   }),
 });
+// The experiment config as loaded: the fields, and the torch engine's patch rule across them.
+export const ExperimentConfigSchema = ExperimentConfigFields.superRefine(checkStagePatches);
 export type ExperimentConfig = z.output<typeof ExperimentConfigSchema>;
+
+// The torch engine's patch rule for each training stage's params merged over the engine's (the
+// engine's own params are checked by EngineConfig), so a bad patch fails at load.
+function checkStagePatches(
+  config: { engine: EngineConfig; training: z.output<typeof Training> },
+  ctx: z.RefinementCtx,
+) {
+  if (torchPatchProblem(config.engine.params)) return;
+  for (const stage of ['m0', 'finetune'] as const) {
+    const problem = torchPatchProblem({
+      ...config.engine.params,
+      ...config.training[stage].params,
+    });
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', stage, 'params', 'patchSize'],
+        message: problem,
+      });
+  }
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { placeholdersOf } from '../executor/expand-argv.js';
+import { torchPatchProblem } from './torch-patch-rule.js';
 
 // The placeholders an engine's command (and env values) may use; each is replaced per argv
 // element by run-engine.ts.
@@ -46,8 +47,15 @@ export const EngineConfig = z
         z.object({ train: Seconds.optional(), predict: Seconds.optional() }).strict(),
       ])
       .optional(),
-    // Engine-specific settings passed verbatim as the request's `params`.
-    params: z.record(z.string(), z.unknown()).default({}),
+    // Engine-specific settings passed verbatim as the request's `params`; the torch engine's
+    // patch rule is checked here, before any work (torch-patch-rule.ts).
+    params: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .superRefine((params, ctx) => {
+        const problem = torchPatchProblem(params);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['patchSize'], message: problem });
+      }),
     // How the engine should store probability maps when asked for them.
     probabilityType: z.enum(['float32', 'uint8']).default('float32'),
     // Whether `predict` can write Monte-Carlo-dropout samples (needed by the mc-dropout method).

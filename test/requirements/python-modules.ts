@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { packageRoot } from '../../src/package-root.js';
 import { skipOrFail } from './skip-or-fail.js';
 
 // The Python the tests run: Debian's /usr/bin/python3, where python3-torch and the other
@@ -45,4 +47,27 @@ export function pythonSkipReason(modules: readonly string[]): string | undefined
   return skipOrFail(
     `${cannot}: install Debian's ${packages.join(', ')} (scripts/install-system-deps.sh installs all the tests use)`,
   );
+}
+
+// Where the tests find MONAI (with einops) when TEST_PYTHON has no install of its own: the
+// unmodified sources in ../shared/vendor/python ($SENTINEL_VENDOR_PYTHON overrides it; see
+// ../shared/vendor/README.md), put on PYTHONPATH.
+export const VENDORED_PYTHON = resolve(
+  packageRoot,
+  process.env.SENTINEL_VENDOR_PYTHON || '../shared/vendor/python',
+);
+
+// What a test running MONAI needs: `env` to add to the engine's (empty where TEST_PYTHON imports
+// MONAI itself, else PYTHONPATH = VENDORED_PYTHON), or `skip`, why it cannot run (under CI a
+// failure, like every other requirement).
+export function monaiRequirement(): { skip: string | undefined; env: Record<string, string> } {
+  if (imports(['monai', 'einops'])) return { skip: undefined, env: {} };
+  const env = { PYTHONPATH: VENDORED_PYTHON };
+  const vendored = spawnSync(TEST_PYTHON, ['-c', 'import monai, einops'], {
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
+  if (vendored.status === 0) return { skip: undefined, env };
+  const reason = `${TEST_PYTHON} cannot import monai and einops, neither installed (pip install monai) nor from ${VENDORED_PYTHON} (MONAI's sources as ../shared/vendor/README.md describes)`;
+  return { skip: skipOrFail(reason), env: {} };
 }

@@ -2,6 +2,7 @@
 CPU included) and MONAI's SwinUNETR. params.network chooses; nothing else differs."""
 
 import inspect
+import warnings
 
 import torch
 from torch import nn
@@ -73,64 +74,31 @@ def _build_swinunetr(config):
     except ImportError as error:
         raise EngineError(
             f"network swinunetr needs MONAI, which this Python cannot import ({error}); "
-            "install it with `pip install monai` (MONAI >= 1.0) or use params.network: unet"
+            "install it with `pip install monai` (MONAI >= 1.3) or use params.network: unet"
         ) from None
     kwargs = {"in_channels": 1, "out_channels": config["outChannels"], "feature_size": config["featureSize"], "drop_rate": config["dropRate"]}
-    # MONAI deprecated img_size in 1.3 and removed it later; pass it only where it is accepted.
-    if "img_size" in inspect.signature(SwinUNETR.__init__).parameters:
+    # MONAI 1.3 and 1.4 still require img_size (deprecated, a FutureWarning); 1.5 removed it.
+    # Pass it only where it is required, and without the warning: the input size is checked
+    # by params.py (patch rule) either way.
+    img_size = inspect.signature(SwinUNETR.__init__).parameters.get("img_size")
+    if img_size is not None and img_size.default is inspect.Parameter.empty:
         kwargs["img_size"] = tuple(config["imgSize"])
-    return SwinUNETR(**kwargs)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*img_size.*", category=FutureWarning)
+        return SwinUNETR(**kwargs)
+
+
+def is_stochastic_layer(module):
+    """Dropout layers and stochastic depth (MONAI's and timm's DropPath): what MC dropout samples."""
+    return isinstance(module, nn.modules.dropout._DropoutNd) or type(module).__name__ == "DropPath"
 
 
 def set_mc_dropout(model):
-    """Evaluation mode everywhere except dropout layers, which sample (Monte-Carlo dropout).
-    Normalisation layers stay in eval, so their running statistics are used and never updated."""
+    """Evaluation mode everywhere except the dropout and DropPath layers, which sample
+    (Monte-Carlo dropout). Normalisation layers stay in eval, so their running statistics are
+    used and never updated."""
     model.eval()
     for module in model.modules():
-        if isinstance(module, nn.modules.dropout._DropoutNd):
+        if is_stochastic_layer(module):
             module.train()
     return model
-
-
-_WRAPPER_KEYS = ("state_dict", "model", "model_state_dict", "network_weights", "net")
-# Renames MONAI's SwinUNETR tutorials apply to the self-supervised swinViT weights.
-_KEY_RENAMES = (("module.", ""), ("swin_vit", "swinViT"), ("linear1", "fc1"), ("linear2", "fc2"))
-
-
-def load_pretrained_weights(model, path):
-    """Loads user-supplied weights (a state dict, possibly wrapped in 'state_dict' or similar,
-    keys possibly prefixed 'module.'; for SwinUNETR also the self-supervised swinViT encoder
-    weights) into `model`. Tensors whose shapes differ (the output head for another class map)
-    are skipped. Returns {loaded, skipped, total}; an EngineError when nothing fits."""
-    try:
-        loaded = torch.load(path, map_location="cpu")
-    except FileNotFoundError:
-        raise EngineError(f"pretrained weights not found: {path}") from None
-    except Exception as error:  # torch raises many types for a file that is not a checkpoint
-        raise EngineError(f"cannot load pretrained weights {path}: {error}") from None
-    state = loaded
-    for key in _WRAPPER_KEYS:
-        if isinstance(state, dict) and isinstance(state.get(key), dict):
-            state = state[key]
-            break
-    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
-        raise EngineError(f"pretrained weights {path} hold no state dict of tensors")
-    target = model.state_dict()
-    candidates = {}
-    for key, value in state.items():
-        for old, new in _KEY_RENAMES:
-            key = key.replace(old, new)
-        for name in (key, f"swinViT.{key}"):
-            if name in target:
-                candidates[name] = value
-                break
-    fitting = {k: v for k, v in candidates.items() if v.shape == target[k].shape}
-    if not fitting:
-        sample = ", ".join(list(state)[:3])
-        raise EngineError(
-            f"pretrained weights {path} do not fit the {type(model).__name__} built from params "
-            f"(none of {len(state)} tensors matched by name and shape; first keys: {sample}); "
-            "check params.network, params.featureSize and that the file holds weights for this network"
-        )
-    model.load_state_dict(fitting, strict=False)
-    return {"loaded": len(fitting), "skipped": len(candidates) - len(fitting), "total": len(target)}

@@ -61,6 +61,23 @@ _FIELDS = {
 _PATCH_MULTIPLE = {"unet": 4, "swinunetr": 32}
 
 
+def patch_problem(network, patch):
+    """Why a patch cannot go through the network, or None. Measured with MONAI 1.3.2: SwinUNETR
+    halves the input 5 times, so each dimension must be a multiple of 32, and its 1/32
+    bottleneck must hold more than one voxel (InstanceNorm: "Expected more than 1 spatial
+    element"): 64^3 and 64x32x32 work, 32^3 fails. The same rule is in the orchestrator
+    (src/engine/torch-patch-rule.ts), checked at config load and by engine-check."""
+    multiple = _PATCH_MULTIPLE[network]
+    if any(size % multiple for size in patch):
+        return f"{network} needs multiples of {multiple} in each patch dimension, got {patch}"
+    if network == "swinunetr" and math.prod(size // 32 for size in patch) <= 1:
+        return (
+            f"swinunetr needs a 1/32 bottleneck of more than one voxel (InstanceNorm needs more than 1 "
+            f"spatial element), got {patch} (bottleneck 1x1x1); use e.g. [64, 64, 64]"
+        )
+    return None
+
+
 def parse_params(raw):
     """Returns the params with defaults filled in; raises an EngineError naming a bad field."""
     unknown = sorted(set(raw) - set(_FIELDS))
@@ -74,9 +91,9 @@ def parse_params(raw):
     for name, value in defaults.items():
         if params[name] is None:
             params[name] = value
-    multiple = _PATCH_MULTIPLE[params["network"]]
-    if any(size % multiple for size in params["patchSize"]):
-        raise EngineError(f"bad engine parameter params.patchSize: {params['network']} needs multiples of {multiple}, got {params['patchSize']}")
+    problem = patch_problem(params["network"], params["patchSize"])
+    if problem:
+        raise EngineError(f"bad engine parameter params.patchSize: {problem}")
     if params["network"] == "swinunetr" and params["featureSize"] % 12:
         raise EngineError(f"bad engine parameter params.featureSize: SwinUNETR needs a multiple of 12, got {params['featureSize']}")
     return params

@@ -2,6 +2,7 @@
 probabilities when asked and T Monte-Carlo-dropout samples when asked, all on each input's grid."""
 
 import os
+import sys
 
 import torch
 
@@ -15,6 +16,16 @@ from .runtime import derived_seed, setup_runtime
 from .sliding_window import sliding_window_logits
 
 
+def _inference_for(network_name):
+    """(function, description): SwinUNETR predicts through MONAI's sliding_window_inference; the
+    small U-Net, which runs without MONAI, through the engine's own (same windows and blending)."""
+    if network_name == "swinunetr":
+        from .monai_inference import monai_sliding_window_logits
+
+        return monai_sliding_window_logits, "MONAI sliding_window_inference"
+    return sliding_window_logits, "the engine's sliding window"
+
+
 def predict(request, params):
     """Predicts every case; returns the response's outputs."""
     device = setup_runtime(params, request["seed"])
@@ -24,6 +35,11 @@ def predict(request, params):
     model.load_state_dict(checkpoint["stateDict"])
     model.to(device).eval()
     preprocessing = checkpoint["preprocessing"]
+    window_logits, inference = _inference_for(checkpoint["network"]["name"])
+    print(
+        f"torch engine: predicting with {inference} (patch {preprocessing['patchSize']}, overlap {params['overlap']}, {params['blending']} blending)",
+        file=sys.stderr, flush=True,
+    )
     to_label = channel_to_label(class_labels(request["classes"]))
     save = request["save"]
     try:
@@ -34,7 +50,7 @@ def predict(request, params):
     stems = file_stems([case["id"] for case in request["cases"]])
 
     def probabilities_of(image_tensor):
-        logits = sliding_window_logits(
+        logits = window_logits(
             model, image_tensor, preprocessing["patchSize"], params["overlap"], params["blending"],
             params["windowBatchSize"], len(to_label),
         )

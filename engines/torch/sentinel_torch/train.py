@@ -11,7 +11,8 @@ from .checkpoint import is_engine_checkpoint, read_torch_file, save_checkpoint
 from .class_map import assert_same_classes, class_labels, label_to_channel
 from .contract import EngineError
 from .losses import dice_ce_loss
-from .networks import build_network, load_pretrained_weights, network_config
+from .networks import build_network, network_config
+from .pretrained_weights import load_pretrained_weights
 from .nifti_io import load_image, load_labels
 from .patch_sampling import PatchSampler, augment_intensity
 from .preprocessing import Grid, prepare_image, prepare_labels
@@ -39,8 +40,8 @@ def _initial_model(request, params, out_channels):
     weights = init or params["pretrainedWeights"]
     if weights is None:
         return model, config, preprocessing, {"init": None}
-    report = load_pretrained_weights(model, weights)
-    _log(f"loaded {report['loaded']} of {report['total']} tensors from {weights} ({report['skipped']} skipped: shape differs)")
+    report = load_pretrained_weights(model, weights, loaded if init else None)
+    _log(f"loaded {report['loaded']} of {report['total']} tensors from {weights} ({report['format']}; {report['skipped']} skipped: shape differs)")
     return model, config, preprocessing, {"init": weights, "pretrainedTensors": report}
 
 

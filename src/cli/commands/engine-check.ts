@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { loadYamlConfig } from '../../config/load-config.js';
 import { type CheckLine, checkEngine } from '../../engine/engine-check.js';
 import { EngineConfig } from '../../engine/engine-config.js';
+import { torchPatchProblem } from '../../engine/torch-patch-rule.js';
+import { UserError } from '../../errors.js';
 import { checkDemoDatasetOptions, makeDemoDataset } from '../../phantom/index.js';
 import { defineCommand } from '../command.js';
 import { gridSize, jsonObject, stringFlag, text, wholeNumber } from '../flags.js';
@@ -38,6 +40,7 @@ const engineCheck = defineCommand({
   },
   async run({ flags }) {
     const { engine } = await loadYamlConfig(flags.config, EngineSection);
+    refuseUnfitPatch({ ...engine.params, ...flags.params });
     const phantoms = {
       labeled: flags.cases,
       pool: 0,
@@ -73,6 +76,16 @@ const engineCheck = defineCommand({
   },
 });
 export default engineCheck;
+
+// The patch rule for the params engine-check will run (the config's with --params merged over
+// them), before any phantom is made or any model built.
+function refuseUnfitPatch(params: Record<string, unknown>): void {
+  const problem = torchPatchProblem(params);
+  if (problem)
+    throw new UserError(`engine-check: params.patchSize: ${problem}`, {
+      hint: 'set engine.params.patchSize in the config, or pass --params \'{"patchSize": [64, 64, 64]}\'',
+    });
+}
 
 function formatLine(line: CheckLine): string {
   const [first = '', ...rest] = line.detail.split('\n');

@@ -44,11 +44,30 @@ describe('shipped configs for the torch engine, nnU-Net and TotalSegmentator', (
         ExperimentConfigSchema,
       );
       assert.equal(config.engine.params.network, 'swinunetr');
+      // The paper's recipe: feature_size 48, 96^3 patches.
+      assert.equal(config.engine.params.featureSize, 48);
+      assert.deepEqual(config.engine.params.patchSize, [96, 96, 96]);
       assert.equal(config.engine.supportsMcDropout, true);
       assert.equal(config.seeds, 5);
       assert.deepEqual(config.al.budgets, [20]);
       assert.deepEqual(config.methods, ['qs', 'entropy', 'mc-dropout', 'random']);
       assert.ok('dataset' in config.data);
+      for (const stage of [config.training.m0.params, config.training.finetune.params]) {
+        await engineAccepts('torch', { ...config.engine.params, ...stage });
+      }
+    },
+  );
+
+  it(
+    'swinunetr-cpu.yaml: the CPU twin, SwinUNETR at feature_size 12 with 64^3 patches',
+    { skip: pythonMissing },
+    async () => {
+      const config = await loadYamlConfig(configPath('swinunetr-cpu.yaml'), ExperimentConfigSchema);
+      assert.equal(config.engine.params.network, 'swinunetr');
+      assert.equal(config.engine.params.featureSize, 12);
+      assert.deepEqual(config.engine.params.patchSize, [64, 64, 64]);
+      assert.equal(config.engine.supportsMcDropout, true);
+      assert.ok('demo' in config.data);
       for (const stage of [config.training.m0.params, config.training.finetune.params]) {
         await engineAccepts('torch', { ...config.engine.params, ...stage });
       }

@@ -34,6 +34,16 @@ function standIn(withImgSize: boolean): string {
   ].join('\n');
 }
 
+// The stand-in's monai.inferers.sliding_window_inference: the engine's own sliding window.
+const INFERERS = [
+  'from sentinel_torch.sliding_window import sliding_window_logits',
+  'def sliding_window_inference(inputs, roi_size, sw_batch_size, predictor, overlap, mode):',
+  '    channels = predictor(inputs[:, :, :4, :4, :4]).shape[1]',
+  '    window = list(roi_size)',
+  '    return sliding_window_logits(predictor, inputs[0, 0], window, overlap, mode, sw_batch_size, channels)[None]',
+  '',
+].join('\n');
+
 describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { skip }, () => {
   let dir = '';
   let data: DemoDataset;
@@ -45,6 +55,8 @@ describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { ski
       await writeFile(join(dir, api, 'monai', '__init__.py'), '');
       await writeFile(join(dir, api, 'monai', 'networks', '__init__.py'), '');
       await writeFile(join(nets, '__init__.py'), standIn(api === 'old'));
+      await mkdir(join(dir, api, 'monai', 'inferers'));
+      await writeFile(join(dir, api, 'monai', 'inferers', '__init__.py'), INFERERS);
     }
   });
   after(async () => {
@@ -57,7 +69,7 @@ describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { ski
       const base = torchEngineConfig({
         network: 'swinunetr',
         featureSize: 12,
-        patchSize: [32, 32, 32],
+        patchSize: [64, 64, 64],
         steps: 2,
         dropRate: 0.25,
       });
@@ -106,7 +118,7 @@ describe('torch engine: SwinUNETR plumbing with a stand-in monai package', { ski
         rest: {},
       };
       for (const call of calls)
-        assert.deepEqual(call, api === 'old' ? { img_size: [32, 32, 32], ...expected } : expected);
+        assert.deepEqual(call, api === 'old' ? { img_size: [64, 64, 64], ...expected } : expected);
     });
   }
 });

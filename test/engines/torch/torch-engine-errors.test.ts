@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pythonSkipReason, runTorchEngine } from './torch-engine-setup.js';
 
 const skip = await pythonSkipReason(['torch', 'nibabel', 'numpy']);
-const monaiMissing = (await pythonSkipReason(['monai'])) !== undefined;
 
 // User mistakes give one line on stderr (no traceback) and a non-zero exit.
 describe('torch engine errors', { skip }, () => {
@@ -19,7 +18,7 @@ describe('torch engine errors', { skip }, () => {
   });
 
   // Writes a train request (with overrides) and runs the engine on it.
-  async function train(overrides: Record<string, unknown>) {
+  async function train(overrides: Record<string, unknown>, env: Record<string, string> = {}) {
     const request = {
       contract: 'sentinel-engine/1',
       action: 'train',
@@ -37,7 +36,7 @@ describe('torch engine errors', { skip }, () => {
     };
     const path = join(dir, 'request.json');
     await writeFile(path, JSON.stringify(request));
-    return runTorchEngine(['train', '--request', path]);
+    return runTorchEngine(['train', '--request', path], env);
   }
 
   function assertOneLineError(result: { exitCode: number; stderr: string }, pattern: RegExp) {
@@ -77,6 +76,10 @@ describe('torch engine errors', { skip }, () => {
       await train({ cases, params: { patchSize: [30, 32, 32] } }),
       /patchSize: unet needs multiples of 4/,
     );
+    assertOneLineError(
+      await train({ cases, params: { network: 'swinunetr', patchSize: [32, 32, 32] } }),
+      /patchSize: swinunetr needs a 1\/32 bottleneck of more than one voxel .*got \[32, 32, 32\]/,
+    );
   });
 
   it('reports an unreadable image as a user error', async () => {
@@ -88,30 +91,29 @@ describe('torch engine errors', { skip }, () => {
     );
   });
 
-  it(
-    'tells the user to install MONAI for swinunetr',
-    { skip: monaiMissing ? false : 'MONAI is installed here' },
-    async () => {
-      const { makeDemoDataset } = await import('../../../src/phantom/index.js');
-      const data = await makeDemoDataset({
-        out: join(dir, 'data'),
-        labeled: 1,
-        pool: 1,
-        test: 1,
-        seed: 0,
-        size: [32, 32, 32],
-      });
-      const cases = data.labeled.map(({ id, image, label }) => ({ id, image, label }));
-      assertOneLineError(
-        await train({
-          cases,
-          classes: data.classes,
-          params: { network: 'swinunetr', patchSize: [32, 32, 32] },
-        }),
-        /pip install monai/,
-      );
-    },
-  );
+  it('tells the user to install MONAI for swinunetr', async () => {
+    const { makeDemoDataset } = await import('../../../src/phantom/index.js');
+    const data = await makeDemoDataset({
+      out: join(dir, 'data'),
+      labeled: 1,
+      pool: 1,
+      test: 1,
+      seed: 0,
+      size: [32, 32, 32],
+    });
+    const cases = data.labeled.map(({ id, image, label }) => ({ id, image, label }));
+    // A `monai` that fails to import stands for a Python without MONAI, installed or not.
+    const hidden = join(dir, 'no-monai');
+    await mkdir(join(hidden, 'monai'), { recursive: true });
+    await writeFile(join(hidden, 'monai', '__init__.py'), 'raise ImportError("hidden")\n');
+    assertOneLineError(
+      await train(
+        { cases, classes: data.classes, params: { network: 'swinunetr', patchSize: [64, 64, 64] } },
+        { PYTHONPATH: hidden },
+      ),
+      /pip install monai/,
+    );
+  });
 
   it('rejects a wrong action and a missing --request', async () => {
     assertOneLineError(

@@ -59,8 +59,13 @@ export async function tinyPhantoms(prefix: string): Promise<{ dir: string; data:
   return { dir, data };
 }
 
-// Runs the torch engine directly (no runner), for requests that must fail.
-export async function runTorchEngine(args: string[]) {
-  const result = await execa(PYTHON, [TORCH_ENGINE, ...args], { reject: false, timeout: 300_000 });
+// Runs the torch engine directly (no runner), for requests that must fail; `env` is added to
+// the environment.
+export async function runTorchEngine(args: string[], env: Record<string, string> = {}) {
+  const result = await execa(PYTHON, [TORCH_ENGINE, ...args], {
+    reject: false,
+    timeout: 300_000,
+    env,
+  });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
