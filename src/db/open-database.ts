@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { UserError } from '../errors.js';
+import { noteFaultPlace } from '../system-faults.js';
 import { findMigrationsFolder } from './migrations-folder.js';
 import * as schema from './schema.js';
 import type { Db } from './types.js';
@@ -95,5 +96,5 @@ function explainOpenError(error: unknown, path: string): unknown {
       cause: error,
     });
   }
-  return error;
+  return noteFaultPlace(error, { database: path });
 }

@@ -105,7 +105,12 @@ export async function runJobAttempt<T>(
   try {
     outcome = await job.work(partial, signal, jobExecutor);
   } catch (error) {
-    markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
+    try {
+      markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
+    } catch {
+      // The database cannot be written (e.g. a full disk): the job stays "running", which a
+      // resume redoes; the first error is the one to report.
+    }
     throw error;
   }
   if (!outcome.ok) {

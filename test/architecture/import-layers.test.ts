@@ -19,6 +19,7 @@ import { packageRoot } from '../../src/package-root.js';
 //   executor.
 // - probabilities (probability-map readers) and uncertainty (per-voxel reductions for entropy
 //   and MC dropout) are read by engine-check and the strategies, and read volumes.
+// - system-faults.ts (a full disk, a damaged database as a UserError) serves every layer above.
 // - errors.ts, package-root.ts, seeded-uniform.ts and csv/ import nothing of the project and
 //   serve every layer.
 const LAYERS: readonly (readonly string[])[] = [
@@ -31,6 +32,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['probabilities', 'uncertainty'],
   ['volume', 'db'],
   ['metrics'],
+  ['system-faults'],
   ['errors', 'package-root', 'seeded-uniform', 'csv', 'types'],
 ];
 
