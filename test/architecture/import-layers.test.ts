@@ -20,7 +20,7 @@ import { packageRoot } from '../../src/package-root.js';
 // - probabilities (probability-map readers) and uncertainty (per-voxel reductions for entropy
 //   and MC dropout) are read by engine-check and the strategies, and read volumes.
 // - system-faults.ts (a full disk, a damaged database as a UserError) serves every layer above.
-// - errors.ts, package-root.ts, seeded-uniform.ts and csv/ import nothing of the project and
+// - errors.ts, package-root.ts, seeded-uniform.ts, shell-quote.ts and csv/ import nothing of the project and
 //   serve every layer.
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
@@ -33,7 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['volume', 'db'],
   ['metrics'],
   ['system-faults'],
-  ['errors', 'package-root', 'seeded-uniform', 'csv', 'types'],
+  ['errors', 'package-root', 'seeded-uniform', 'shell-quote', 'csv', 'types'],
 ];
 
 // The part a project file belongs to ("src/qs/bundle.ts" -> qs, "src/errors.ts" -> errors).
