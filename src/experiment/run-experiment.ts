@@ -17,6 +17,7 @@ import { cleanPartialJobs } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
+import { rerunStaleJobs } from './stale-jobs.js';
 
 // What a finished (or stopped) run left behind.
 export interface ExperimentOutcome {
@@ -57,6 +58,7 @@ export async function runExperiment(
     // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
     const running = listJobs(db, experiment.id, { status: 'running' });
     await cleanPartialJobs(settings.runDir, await executor.prepare(running));
+    await rerunStaleJobs(db, experiment.id, settings.runDir);
     recordCases(
       db,
       experiment.id,
