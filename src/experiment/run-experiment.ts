@@ -13,7 +13,7 @@ import { interruptedBy } from '../executor/process-groups.js';
 import { createProgressReporter } from '../executor/progress-reporter.js';
 import { packageVersion } from '../package-root.js';
 import { noteFaultPlace } from '../system-faults.js';
-import { cleanPartialJobs } from './clean-partial-jobs.js';
+import { cleanPartialJobs, describeStoppedOrphans } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
@@ -57,7 +57,8 @@ export async function runExperiment(
     );
     // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
     const running = listJobs(db, experiment.id, { status: 'running' });
-    await cleanPartialJobs(settings.runDir, await executor.prepare(running));
+    const cleaned = await cleanPartialJobs(settings.runDir, await executor.prepare(running));
+    process.stderr.write(describeStoppedOrphans(cleaned.stopped));
     await rerunStaleJobs(db, experiment.id, settings.runDir);
     recordCases(
       db,
