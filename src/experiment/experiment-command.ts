@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { shellQuote } from '../shell-quote.js';
 import {
   holdInterruptHandlers,
   interruptSignal,
@@ -53,7 +54,7 @@ export async function runExperimentCommand(
       );
     }
     process.stderr.write(
-      `results: ${outcome.databasePath} (sentinel report --run ${settings.runDir})\n`,
+      `results: ${outcome.databasePath} (sentinel report --run ${shellQuote(settings.runDir)})\n`,
     );
     return 0;
   } finally {
