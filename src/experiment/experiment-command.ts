@@ -1,11 +1,11 @@
 import { UserError } from '../errors.js';
-import { shellQuote } from '../shell-quote.js';
 import {
   holdInterruptHandlers,
   interruptSignal,
   interruptedBy,
   signalExitCode,
 } from '../executor/process-groups.js';
+import { shellQuote } from '../shell-quote.js';
 import { printComparison } from './print-comparison.js';
 import { type ExperimentFlags, resolveSettings } from './resolve-settings.js';
 import { runExperiment } from './run-experiment.js';
