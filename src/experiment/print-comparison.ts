@@ -12,7 +12,8 @@ import { formatTable } from '../score/score-summary.js';
 // The table printed at the end of a run (the report's method table, short): per method and
 // budget, Dice and NSD mean ± std over seeds, the paired t-test of Dice against random, and the
 // measured quality-estimation cost per repeat (wall and CPU seconds: jobs that share the CPUs
-// take longer by the clock than by CPU time).
+// take longer by the clock than by CPU time). Nothing when no method has results yet (every
+// fine-tune failed, say): an empty table would only stand before the error.
 export function printComparison(runDir: string, out: NodeJS.WritableStream = process.stdout): void {
   const rows = buildMethodTable(loadRun(runDir)).map((r) => [
     methodLabel(r.method),
@@ -26,6 +27,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     r.isBaseline ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
     r.isBaseline ? '-' : formatBytes(r.qeCost?.diskBytes ?? 0),
   ]);
+  if (rows.length === 0) return;
   const header = [
     'method',
     'budget',
