@@ -40,3 +40,29 @@ test('SQLite faults name the database the caller noted; anything else is not a f
   assert.equal(isSystemFault(fault('ERR_INVALID_ARG_TYPE', 'bug')), false);
   assert.equal(systemFaultAsUserError(new TypeError('x is undefined')), undefined);
 });
+
+test('a database locked by another writer past the busy timeout becomes "locked by another process"', async () => {
+  const { openDatabase, closeDatabase } = await import('../src/db/open-database.js');
+  const { acquireRunLock } = await import('../src/db/run-lock.js');
+  const { tempDatabasePath } = await import('./db/sample-experiment.js');
+  const path = tempDatabasePath();
+  const holder = openDatabase(path);
+  const waiter = openDatabase(path, { busyTimeoutMs: 50 });
+  holder.$client.prepare('BEGIN IMMEDIATE').run();
+  try {
+    const error = (() => {
+      try {
+        acquireRunLock(waiter);
+      } catch (caught) {
+        return noteFaultPlace(caught, { database: path });
+      }
+    })();
+    const user = systemFaultAsUserError(error);
+    assert.match(user?.message ?? String(error), /locked by another process at .*sentinel\.db/);
+    assert.equal(user?.exitCode, 1);
+  } finally {
+    holder.$client.prepare('ROLLBACK').run();
+    closeDatabase(holder);
+    closeDatabase(waiter);
+  }
+});
