@@ -6,6 +6,7 @@ import {
   signalExitCode,
 } from '../executor/process-groups.js';
 import { shellQuote } from '../shell-quote.js';
+import { lowDiskNote } from './low-disk-note.js';
 import { printComparison } from './print-comparison.js';
 import { type ExperimentFlags, resolveSettings } from './resolve-settings.js';
 import { runExperiment } from './run-experiment.js';
@@ -48,7 +49,7 @@ export async function runExperimentCommand(
       throw new UserError(
         `${outcome.failedJobs.length} job(s) failed:\n${lines.join('\n')}${skipped}`,
         {
-          hint: 'fix the cause (see the logs), then run the same command again: finished jobs are kept',
+          hint: `fix the cause (see the logs), then run the same command again: finished jobs are kept${lowDiskNote(settings.runDir)}`,
           exitCode: 1,
         },
       );

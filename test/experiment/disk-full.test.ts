@@ -80,3 +80,17 @@ test('a read-only --out folder is a clear error (exit 1), not an internal one', 
     spawnSync('umount', [disk]);
   }
 });
+
+test('a failed run on a nearly full disk says that a full disk may be the cause', async (t) => {
+  const { lowDiskNote } = await import('../../src/experiment/low-disk-note.js');
+  const { dir } = await tinyExperiment('low-disk');
+  assert.equal(lowDiskNote(dir), '', 'the temp folder has room');
+  const disk = join(dir, 'small');
+  mkdirSync(disk);
+  if (!mountTmpfs(disk, '1m')) return t.skip('cannot mount a tmpfs here');
+  try {
+    assert.match(lowDiskNote(disk), /has only 1\.0 MB free: a full disk may be the cause/);
+  } finally {
+    spawnSync('umount', [disk]);
+  }
+});
