@@ -1,19 +1,22 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError, isUserError } from '../errors.js';
+import { systemFaultAsUserError } from '../system-faults.js';
 import type { Command, FlagValues, Flags } from './command.js';
 import { commands } from './commands.js';
 
 // The one place where errors are caught: a UserError prints its message and hint and exits
-// with its code; anything else is a bug and prints its stack.
+// with its code, and so does a fault of the machine (a full disk, a damaged or locked database:
+// src/system-faults.ts); anything else is a bug and prints its stack.
 export async function runCli(argv: string[], fixedCommand?: string): Promise<void> {
   try {
     process.exitCode = (await dispatch(argv, fixedCommand)) ?? 0;
   } catch (error) {
-    if (isUserError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
-      if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-      process.exitCode = error.exitCode;
+    const userError = isUserError(error) ? error : systemFaultAsUserError(error);
+    if (userError) {
+      process.stderr.write(`error: ${userError.message}\n`);
+      if (userError.hint) process.stderr.write(`hint: ${userError.hint}\n`);
+      process.exitCode = userError.exitCode;
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`internal error (a bug, please report it):\n${detail}\n`);

@@ -55,10 +55,12 @@ export function validateConfig<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 8).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `  ${path}: ${issue.message}`;
-  });
+  const lines = result.error.issues
+    .flatMap((issue) => closestIssues(issue, []))
+    .slice(0, 8)
+    .map(
+      ({ path, message }) => `  ${path.length > 0 ? path.join('.') : '(top level)'}: ${message}`,
+    );
   throw new UserError(`config file ${source} is not valid:\n${lines.join('\n')}`, {
     hint: 'see configs/demo.yaml for a complete, commented example',
   });
@@ -69,4 +71,21 @@ export function validateConfig<S extends z.ZodType>(
 export function resolveConfigPath(path: string, configFile: string, packageRoot: string): string {
   const expanded = path.replaceAll('{package}', packageRoot);
   return isAbsolute(expanded) ? expanded : resolve(dirname(configFile), expanded);
+}
+
+type Issue = { path: PropertyKey[]; message: string };
+
+// An issue with its full path; a value that matches none of a union's shapes ("Invalid input")
+// is explained by the shape it came closest to: the one whose problems lie deepest in it (the
+// demo data with a misspelt count, rather than the dataset form it is not). E.g.
+// `data.demo.labeled: Invalid input: expected number, received string`.
+function closestIssues(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Issue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0)
+    return [{ path, message: issue.message }];
+  const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+  const closest = issue.errors.reduce((best, branch) =>
+    depth(branch) > depth(best) ? branch : best,
+  );
+  return closest.flatMap((inner) => closestIssues(inner, path));
 }

@@ -1,6 +1,6 @@
 import { type SQL, and, eq, inArray, sql } from 'drizzle-orm';
 import { chunksOf } from './chunks.js';
-import { type JobStatus, jobs } from './schema.js';
+import { type JobStatus, type OutputFile, jobs } from './schema.js';
 import type { DbWriter } from './types.js';
 
 export type Job = typeof jobs.$inferSelect;
@@ -31,6 +31,8 @@ export interface JobStart {
 export interface JobDone {
   cost: JobCost;
   output?: unknown;
+  // The files it wrote, to verify before they are used again (src/experiment/output-files.ts).
+  outputs?: OutputFile[] | null;
   exitCode?: number | null;
 }
 
@@ -58,6 +60,7 @@ const cleared = {
   message: null,
   finishedAt: null,
   output: null,
+  outputs: null,
 } as const;
 
 // Records planned jobs as pending; jobs already recorded (in any status) are left as they are.
@@ -149,6 +152,7 @@ export function markJobDone(
         status: 'done',
         exitCode: done.exitCode ?? null,
         output: done.output ?? null,
+        outputs: done.outputs ?? null,
         finishedAt: new Date().toISOString(),
       });
     },
@@ -169,6 +173,27 @@ export function markJobFailed(db: DbWriter, jobId: number, failure: JobFailure):
         exitCode: failure.exitCode ?? null,
         finishedAt: new Date().toISOString(),
       }),
+    { behavior: 'immediate' },
+  );
+}
+
+// Marks done jobs to be run again (their outputs were removed or changed, or an input of theirs
+// was): status 'pending' with the reason 'stale' and why. Their rows are overwritten when they
+// finish again (scores and metrics are upserted, selections re-recorded).
+export function markJobsStale(
+  db: DbWriter,
+  experimentId: number,
+  stale: readonly { key: string; message: string }[],
+): void {
+  db.transaction(
+    (tx) => {
+      for (const job of stale) {
+        tx.update(jobs)
+          .set({ ...cleared, status: 'pending', reason: 'stale', message: job.message })
+          .where(and(eq(jobs.experimentId, experimentId), eq(jobs.key, job.key)))
+          .run();
+      }
+    },
     { behavior: 'immediate' },
   );
 }

@@ -5,6 +5,13 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { UserError } from '../errors.js';
+import { noteFaultPlace } from '../system-faults.js';
+import {
+  checkDatabaseIntact,
+  damagedDatabaseError,
+  isEmptyFile,
+  startOverHint,
+} from './check-intact.js';
 import { findMigrationsFolder } from './migrations-folder.js';
 import * as schema from './schema.js';
 import type { Db } from './types.js';
@@ -16,7 +23,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
 }
 
-// Opens (creating when needed) an experiment database: WAL, foreign keys on, a busy timeout so
+// Opens (creating when needed) an experiment database, checked whole first (PRAGMA quick_check:
+// a damaged file is a UserError with the way forward): WAL, foreign keys on, a busy timeout so
 // concurrent readers and the one writer wait rather than fail, and the shipped migrations applied.
 // Writing a run also needs acquireRunLock (src/db/run-lock.ts); reading does not.
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Db {
@@ -28,11 +36,16 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     });
   }
   if (!readonly && !inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (readonly && !inMemory && isEmptyFile(path)) throw emptyDatabaseError(path);
   let client: Database.Database | undefined;
   try {
     client = new Database(path, { readonly, fileMustExist: readonly });
     client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    if (!inMemory) checkDatabaseIntact(client, path);
     if (!readonly) client.pragma('journal_mode = WAL');
+    // Each commit reaches the disk (fsync of the WAL) before it returns: a finished job's row
+    // survives a power cut, not only a killed process (docs/reliability.md).
+    if (!readonly) client.pragma('synchronous = FULL');
     client.pragma('foreign_keys = ON');
     const db = drizzle(client, { schema });
     if (readonly) checkMigrationsApplied(db, path);
@@ -85,15 +98,25 @@ function explainOpenError(error: unknown, path: string): unknown {
   const code = (error as { code?: unknown }).code;
   if (code === 'SQLITE_NOTADB') {
     return new UserError(`${path} is not an SQLite database`, {
-      hint: 'give the database of a run made by al-run or ssl-run, or a new --out folder',
+      hint: `give the folder of a run made by al-run or ssl-run, or a new --out folder; if this was a run's database, it is damaged: ${startOverHint(path)}`,
       cause: error,
     });
   }
+  if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+    return damagedDatabaseError(path, (error as Error).message, error);
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') {
     return new UserError(`cannot open the database ${path} (${code})`, {
       hint: 'check that the run folder exists and that you may write to it',
       cause: error,
     });
   }
-  return error;
+  return noteFaultPlace(error, { database: path });
+}
+
+// A 0-byte database read by a report: nothing was ever recorded there, or the file was cut.
+function emptyDatabaseError(path: string): UserError {
+  return new UserError(`the database ${path} is empty (0 bytes): no run is recorded in it`, {
+    hint: `if a run was recorded there, the file was truncated: ${startOverHint(path)}`,
+    exitCode: 1,
+  });
 }

@@ -49,9 +49,15 @@ export function acquireRunLock(db: Db, options: AcquireRunLockOptions = {}): Run
     held = false;
     process.off('exit', release);
     if (!db.$client.open) return;
-    db.delete(runLock)
-      .where(and(eq(runLock.id, 1), eq(runLock.pid, me.pid), eq(runLock.hostname, me.hostname)))
-      .run();
+    try {
+      db.delete(runLock)
+        .where(and(eq(runLock.id, 1), eq(runLock.pid, me.pid), eq(runLock.hostname, me.hostname)))
+        .run();
+    } catch {
+      // A full disk or a damaged database cannot record the release; the lock then names a
+      // process that has exited, and the next run takes it over. The fault that stopped this
+      // run is the one to report, not this one.
+    }
   };
   process.on('exit', release);
   return { pid: me.pid, release };

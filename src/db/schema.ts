@@ -101,6 +101,13 @@ export const cases = sqliteTable(
   ],
 );
 
+// One file a finished job wrote: its path inside the job's folder, its size and its sha256.
+export interface OutputFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
 // One job of the plan (train, predict, score, evaluate, ...), its status and measured cost.
 export const jobs = sqliteTable(
   'jobs',
@@ -134,6 +141,9 @@ export const jobs = sqliteTable(
     finishedAt: text('finished_at'),
     // What the job produced (paths, counts), as the job kind defines it.
     output: text('output', { mode: 'json' }).$type<unknown>(),
+    // The files it wrote into its folder, each with its size and sha256, to find an output
+    // removed or changed before it is used again (NULL for jobs recorded before this column).
+    outputs: text('outputs', { mode: 'json' }).$type<OutputFile[]>(),
   },
   (t) => [
     unique('jobs_experiment_key_unique').on(t.experimentId, t.key),

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UserError, isUserError } from '../errors.js';
+import { isSystemFault } from '../system-faults.js';
 import {
   type Job,
   type JobOutcome,
@@ -53,7 +54,8 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<string, number>> = { engine: 1
 // job, in the order given (failed jobs included: a failure is an outcome, not an exception).
 // On SIGINT/SIGTERM (or options.signal) every running job is cancelled, nothing new starts,
 // and the promise rejects with a UserError (exit code 130 / 143) once all have stopped.
-// A job that throws a UserError stops the run the same way and rejects with that error; any
+// A job that throws a UserError or a fault of the machine (a full disk: src/system-faults.ts)
+// stops the run the same way and rejects with that error; any
 // other throw is recorded as a failed job with reason 'error'.
 export async function runJobs<T>(
   jobs: readonly Job<T>[],
@@ -242,7 +244,8 @@ export function openJobQueue<T>(options: LocalExecutorOptions & { total?: number
   };
 }
 
-// One attempt; a thrown non-user error becomes a failed outcome with reason 'error'.
+// One attempt; a thrown error that is neither the user's nor the machine's (a full disk, a
+// damaged database: it would fail every job alike) becomes a failed outcome with reason 'error'.
 async function attempt<T>(
   job: Job<T>,
   attemptNumber: number,
@@ -251,7 +254,7 @@ async function attempt<T>(
   try {
     return await job.run({ signal, attempt: attemptNumber });
   } catch (error) {
-    if (isUserError(error)) throw error;
+    if (isUserError(error) || isSystemFault(error)) throw error;
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return { ok: false, reason: 'error', message: `internal error: ${message}` };
   }

@@ -1,7 +1,10 @@
+import { unwatchGroup, watchGroup } from './parent-watchdog.js';
+
 // The orchestrator's side of Ctrl-C: every running child leads its own process group, and on
-// SIGINT/SIGTERM those groups are stopped and nothing is left running.
+// SIGINT/SIGTERM/SIGHUP those groups are stopped and nothing is left running.
 //
-// While any child runs (or an executor holds the handlers), SIGINT and SIGTERM are caught: the
+// While any child runs (or an executor holds the handlers), SIGINT, SIGTERM and SIGHUP (a
+// closed terminal or ssh session) are caught alike: the
 // first aborts interruptSignal(), on which every runner stops its process group (SIGTERM, then
 // SIGKILL after a grace period) and the executor rejects with a user-facing error; a second
 // signal kills every group at once and exits. Should anything keep the process alive after an
@@ -13,7 +16,10 @@ let installed = false;
 let received: NodeJS.Signals | undefined;
 const controller = new AbortController();
 
-// Aborted (with the signal's name as reason) once SIGINT or SIGTERM has been received.
+// The signals that interrupt a run.
+const INTERRUPTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+// Aborted (with the signal's name as reason) once SIGINT, SIGTERM or SIGHUP has been received.
 export function interruptSignal(): AbortSignal {
   return controller.signal;
 }
@@ -23,17 +29,21 @@ export function interruptedBy(): NodeJS.Signals | undefined {
   return received;
 }
 
-// The exit code a shell uses for a process ended by `signal` (130 for SIGINT, 143 for SIGTERM).
+// The exit code a shell uses for a process ended by `signal` (130 for SIGINT, 143 for SIGTERM,
+// 129 for SIGHUP).
 export function signalExitCode(signal: NodeJS.Signals): number {
-  return signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1;
+  return signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : signal === 'SIGHUP' ? 129 : 1;
 }
 
 // Registers a running child's process group; returns the function that forgets it.
+// The watchdog (parent-watchdog.ts) stops the group should this process die without doing it.
 export function trackProcessGroup(pgid: number): () => void {
   groups.add(pgid);
+  watchGroup(pgid);
   update();
   return () => {
     groups.delete(pgid);
+    unwatchGroup(pgid);
     update();
   };
 }
@@ -66,6 +76,9 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(signalExitCode(received));
   }
   received = signal;
+  // The terminal is gone: writing to it fails (EIO), which must not crash the clean stop.
+  if (signal === 'SIGHUP')
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   setTimeout(() => process.exit(signalExitCode(signal)), 15_000).unref();
   controller.abort(signal);
 }
@@ -73,12 +86,10 @@ function onSignal(signal: NodeJS.Signals): void {
 function update(): void {
   const wanted = groups.size > 0 || holds > 0 || received !== undefined;
   if (wanted && !installed) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const signal of INTERRUPTS) process.on(signal, onSignal);
     installed = true;
   } else if (!wanted && installed) {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
     installed = false;
   }
 }

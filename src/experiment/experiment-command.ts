@@ -5,6 +5,8 @@ import {
   interruptedBy,
   signalExitCode,
 } from '../executor/process-groups.js';
+import { shellQuote } from '../shell-quote.js';
+import { lowDiskNote } from './low-disk-note.js';
 import { printComparison } from './print-comparison.js';
 import { type ExperimentFlags, resolveSettings } from './resolve-settings.js';
 import { runExperiment } from './run-experiment.js';
@@ -47,13 +49,13 @@ export async function runExperimentCommand(
       throw new UserError(
         `${outcome.failedJobs.length} job(s) failed:\n${lines.join('\n')}${skipped}`,
         {
-          hint: 'fix the cause (see the logs), then run the same command again: finished jobs are kept',
+          hint: `fix the cause (see the logs), then run the same command again: finished jobs are kept${lowDiskNote(settings.runDir)}`,
           exitCode: 1,
         },
       );
     }
     process.stderr.write(
-      `results: ${outcome.databasePath} (sentinel report --run ${settings.runDir})\n`,
+      `results: ${outcome.databasePath} (sentinel report --run ${shellQuote(settings.runDir)})\n`,
     );
     return 0;
   } finally {

@@ -19,6 +19,7 @@ import {
   type RunExecutor,
   localRunExecutor,
 } from '../executor/process-executor.js';
+import { recordOutputFiles } from './output-files.js';
 
 let attemptCounter = 0;
 
@@ -105,7 +106,12 @@ export async function runJobAttempt<T>(
   try {
     outcome = await job.work(partial, signal, jobExecutor);
   } catch (error) {
-    markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
+    try {
+      markJobFailed(db, recorded.id, { reason: 'error', message: (error as Error).message });
+    } catch {
+      // The database cannot be written (e.g. a full disk): the job stays "running", which a
+      // resume redoes; the first error is the one to report.
+    }
     throw error;
   }
   if (!outcome.ok) {
@@ -126,9 +132,12 @@ export async function runJobAttempt<T>(
   }
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
-  markJobDone(db, recorded.id, { cost: toDbCost(outcome.cost), output: outcome.output }, (tx) =>
-    job.record?.(tx, outcome.output),
-  );
+  const done = {
+    cost: toDbCost(outcome.cost),
+    output: outcome.output,
+    outputs: await recordOutputFiles(dir),
+  };
+  markJobDone(db, recorded.id, done, (tx) => job.record?.(tx, outcome.output));
   return { ok: true, key: job.spec.key, dir, output: outcome.output, reused: false };
 }
 

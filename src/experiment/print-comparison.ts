@@ -14,7 +14,8 @@ import { formatTable } from '../score/score-summary.js';
 // budget, Dice and NSD mean ± std over seeds, the paired difference of Dice from random and from
 // the labeled-only control with their p-values (paired t-tests over seeds, uncorrected), and the
 // measured quality-estimation cost per repeat (wall and CPU seconds: jobs that share the CPUs
-// take longer by the clock than by CPU time).
+// take longer by the clock than by CPU time). Nothing when no method has results yet (every
+// fine-tune failed, say): an empty table would only stand before the error.
 export function printComparison(runDir: string, out: NodeJS.WritableStream = process.stdout): void {
   const rows = buildMethodTable(loadRun(runDir)).map((r) => [
     methodLabel(r.method),
@@ -31,6 +32,7 @@ export function printComparison(runDir: string, out: NodeJS.WritableStream = pro
     r.isBaseline || r.isControl ? '-' : formatBytes(r.qeCost?.peakRssBytes ?? 0),
     r.isBaseline || r.isControl ? '-' : formatBytes(r.qeCost?.diskBytes ?? 0),
   ]);
+  if (rows.length === 0) return;
   const header = [
     'method',
     'budget',

@@ -37,7 +37,15 @@ export async function resolveSettings(
 }> {
   const configFile = resolve(flags.config ?? DEFAULT_CONFIG);
   const config: ExperimentConfig = await loadYamlConfig(configFile, ExperimentConfigSchema);
-  const budgetFlag = kind === 'al' ? '--budget' : '--topk';
+  // Where the budgets came from, as a message names them.
+  const budgetFlag =
+    flags.budgets !== undefined
+      ? kind === 'al'
+        ? '--budget'
+        : '--topk'
+      : kind === 'al'
+        ? `al.budgets in ${configFile}:`
+        : `ssl.topk in ${configFile}:`;
   const methods = flags.methods ?? config.methods;
   for (const method of methods) getStrategy(method);
   if (!config.engine.supportsTraining) {

@@ -7,14 +7,17 @@ import { listJobs } from '../db/jobs.js';
 import { closeDatabase, openDatabase } from '../db/open-database.js';
 import { RUN_DATABASE_FILE } from '../db/run-database.js';
 import { acquireRunLock } from '../db/run-lock.js';
+import type { Db } from '../db/types.js';
 import { createRunExecutor } from '../executor/create-run-executor.js';
 import { interruptedBy } from '../executor/process-groups.js';
 import { createProgressReporter } from '../executor/progress-reporter.js';
 import { packageVersion } from '../package-root.js';
-import { cleanPartialJobs } from './clean-partial-jobs.js';
+import { noteFaultPlace } from '../system-faults.js';
+import { cleanPartialJobs, describeStoppedOrphans } from './clean-partial-jobs.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 import { type ExperimentPlan, planExperiment } from './plan-experiment.js';
+import { rerunStaleJobs } from './stale-jobs.js';
 
 // What a finished (or stopped) run left behind.
 export interface ExperimentOutcome {
@@ -36,7 +39,7 @@ export async function runExperiment(
   await mkdir(settings.runDir, { recursive: true });
   const databasePath = join(settings.runDir, RUN_DATABASE_FILE);
   const db = openDatabase(databasePath);
-  const lock = acquireRunLock(db);
+  const lock = lockRun(db, databasePath);
   const executor = createRunExecutor(settings.executor);
   try {
     const { experiment } = upsertExperiment(
@@ -54,7 +57,9 @@ export async function runExperiment(
     );
     // Jobs a killed orchestrator left running on Slurm are re-attached to, their folders kept.
     const running = listJobs(db, experiment.id, { status: 'running' });
-    await cleanPartialJobs(settings.runDir, await executor.prepare(running));
+    const cleaned = await cleanPartialJobs(settings.runDir, await executor.prepare(running));
+    process.stderr.write(describeStoppedOrphans(cleaned.stopped));
+    await rerunStaleJobs(db, experiment.id, settings.runDir);
     recordCases(
       db,
       experiment.id,
@@ -87,7 +92,7 @@ export async function runExperiment(
         tally,
       });
     } catch (error) {
-      setExperimentStatus(db, experiment.id, interruptedBy() ? 'stopped' : 'failed');
+      recordStopped(db, experiment.id);
       throw error;
     } finally {
       progress.stop();
@@ -99,9 +104,30 @@ export async function runExperiment(
     const status = outcome.failedJobs.length > 0 ? 'failed' : 'done';
     setExperimentStatus(db, experiment.id, status);
     return { experimentId: experiment.id, databasePath, ...outcome };
+  } catch (error) {
+    throw noteFaultPlace(error, { database: databasePath, folder: settings.runDir });
   } finally {
     await executor.close();
     lock.release();
     closeDatabase(db);
+  }
+}
+
+// Records that the run stopped (interrupted) or failed, when the database can still be written:
+// after a full disk it cannot, and the fault that stopped the run is the one to report.
+function recordStopped(db: Db, experimentId: number): void {
+  try {
+    setExperimentStatus(db, experimentId, interruptedBy() ? 'stopped' : 'failed');
+  } catch {
+    // left as "running"; the next run sets it again
+  }
+}
+
+function lockRun(db: Db, databasePath: string) {
+  try {
+    return acquireRunLock(db);
+  } catch (error) {
+    closeDatabase(db);
+    throw noteFaultPlace(error, { database: databasePath });
   }
 }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { type VoxelBuffer, readLabelMap, readNifti } from '../volume/index.js';
+import { type VoxelBuffer, countNonFinite, readLabelMap, readNifti } from '../volume/index.js';
 import type { Volume } from '../volume/types.js';
 import type { OrganMask } from './preprocess.js';
 import type { QsCaseSource, QsOrganSource } from './slice-batches.js';
@@ -86,7 +86,7 @@ export async function caseFromSegmentations(
       return { data: mask.data };
     },
   }));
-  return { caseId, image, organs };
+  return { caseId, image, organs, ...invalidImage(image, imagePath) };
 }
 
 // A case from a CT and a label map (mask == label); classMap maps label (decimal string) to
@@ -117,7 +117,7 @@ export async function caseFromLabelMap(
     mask: { data: labels.data, label },
     boxes: boxes.get(label) ?? [],
   }));
-  return { caseId, image, organs };
+  return { caseId, image, organs, ...invalidImage(image, imagePath) };
 }
 
 // A case to score, by its files: a CT with a folder of per-organ masks, or with a label map and
@@ -136,4 +136,10 @@ export function openCaseFiles(files: QsCaseFiles, buffers?: CaseBuffers): Promis
   return 'segmentations' in files
     ? caseFromSegmentations(files.caseId, files.image, files.segmentations, options)
     : caseFromLabelMap(files.caseId, files.image, files.labels, files.classes, options);
+}
+
+// A CT with NaN or infinite voxels, in a few words (the file and the count); nothing otherwise.
+function invalidImage(image: Volume, file: string): { invalidImage?: string } {
+  const count = countNonFinite(image.data);
+  return count === 0 ? {} : { invalidImage: `${file}: ${count} voxel(s) are NaN or infinite` };
 }

@@ -22,6 +22,9 @@ export interface QsCaseSource {
   caseId: string;
   image: Volume;
   organs: QsOrganSource[];
+  // Set when the CT holds NaN or infinite voxels ("FILE: N voxel(s) are NaN or infinite"): its
+  // organs are not scored but marked invalid, since such an input gives no meaningful score.
+  invalidImage?: string;
 }
 
 // The running sums of one organ; filled as its slices' outputs come back.
@@ -40,9 +43,9 @@ export interface OrganTally {
   reason?: NoScoreReason;
 }
 
-// Why an organ has no score: no class for its name in the bundle, no mask voxels, or a mask
-// file that could not be read (its warning says why).
-export type NoScoreReason = 'no-class' | 'empty-mask' | 'unreadable';
+// Why an organ has no score: no class for its name in the bundle, no mask voxels, a mask file
+// that could not be read (its warning says why), or a CT with NaN or infinite voxels.
+export type NoScoreReason = 'no-class' | 'empty-mask' | 'unreadable' | 'invalid-input';
 
 // A case whose files could not be read (a UserError: missing, truncated, not NIfTI, ...): it
 // is reported, not scored, and the cases after it are scored as usual.
@@ -140,6 +143,11 @@ export async function* buildSliceBatches(
         continue;
       }
       organTally.label = cls.label;
+      if (source.invalidImage !== undefined) {
+        organTally.warning = source.invalidImage;
+        organTally.reason = 'invalid-input';
+        continue;
+      }
       let mask: OrganMask;
       try {
         mask = typeof organ.mask === 'function' ? await organ.mask() : organ.mask;

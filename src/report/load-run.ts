@@ -9,6 +9,7 @@ import { RUN_DATABASE_FILE, runDatabasePath } from '../db/run-database.js';
 import { type ScoreRow, listScores } from '../db/scores.js';
 import { type SelectionRow, listSelections } from '../db/selections.js';
 import { UserError } from '../errors.js';
+import { noteFaultPlace } from '../system-faults.js';
 
 // Everything a report needs from one run, read once from its database (read-only, no lock).
 export interface RunData {
@@ -47,6 +48,8 @@ export function loadRun(path: string): RunData {
       scores: listScores(db, id),
       selections: listSelections(db, id),
     };
+  } catch (error) {
+    throw noteFaultPlace(error, { database, folder: dir });
   } finally {
     closeDatabase(db);
   }

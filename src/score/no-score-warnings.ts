@@ -13,6 +13,11 @@ export function noScoreWarnings(warn: (message: string) => void) {
     ): void {
       for (const o of organs)
         if (o.reason === 'unreadable') warn(`${caseId}/${o.organ}: no score: ${o.warning}`);
+      const invalid = organs.filter((o) => o.reason === 'invalid-input');
+      if (invalid.length > 0)
+        warn(
+          `${caseId}: ${invalid[0]?.warning}: ${invalid.length} organ score(s) marked invalid, not ranked`,
+        );
       const empty = organs.filter((o) => o.reason === 'empty-mask').map((o) => o.organ);
       const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
       if (empty.length > 0)

@@ -109,6 +109,7 @@ export async function scoreInputs(
           score: o.score,
           slices: o.slices,
           worstSlice: o.worstSlice,
+          ...(o.reason === 'invalid-input' ? { invalid: o.warning ?? 'invalid input' } : {}),
           ...(truth ? { trueDice: truth.get(o.organ) ?? Number.NaN } : {}),
         });
       }

@@ -11,9 +11,12 @@ export interface ScoredOrgan {
   // The slice index k (stored order) whose QS output was lowest: where a reviewer looks first.
   worstSlice?: number | null;
   trueDice?: number;
+  // Set when the score is invalid (score null): why, e.g. the CT's NaN or infinite voxels.
+  invalid?: string;
 }
 
-// The long-form CSV: case,organ,score,slices[,true_dice]; n/a is an empty field.
+// The long-form CSV: case,organ,score,slices[,true_dice],invalid; n/a is an empty field, and
+// `invalid` says why a score is not valid (empty when it is, or when there is simply none).
 export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
   const header = ['case', 'organ', 'score', 'slices', ...(withTruth ? ['true_dice'] : [])];
   const lines = rows.map((r) => [
@@ -22,14 +25,16 @@ export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
     formatNumber(r.score),
     r.slices,
     ...(withTruth ? [formatNumber(r.trueDice ?? null)] : []),
+    r.invalid ?? null,
   ]);
-  return toCsv(header, lines);
+  return toCsv([...header, 'invalid'], lines);
 }
 
 // The worklist: scored organs, worst predicted quality first (ties by case and organ name),
-// each with the slice to look at first.
+// each with the slice to look at first; then the organs whose score is invalid, unranked, with
+// why (a reviewer should see them, but they are not the worst: they are unknown).
 export function worklistCsv(rows: ScoredOrgan[]): string {
-  const scored = rows.filter((r) => r.score !== null);
+  const scored = rows.filter((r) => r.score !== null && Number.isFinite(r.score));
   scored.sort(
     (a, b) =>
       (a.score as number) - (b.score as number) ||
@@ -43,15 +48,23 @@ export function worklistCsv(rows: ScoredOrgan[]): string {
     formatNumber(r.score),
     r.slices,
     r.worstSlice,
+    null,
   ]);
-  return toCsv(['rank', 'case', 'organ', 'score', 'slices', 'worst_slice'], lines);
+  const invalid = rows
+    .filter((r) => r.invalid !== undefined)
+    .map((r) => [null, r.caseId, r.organ, null, r.slices, null, r.invalid ?? null]);
+  return toCsv(
+    ['rank', 'case', 'organ', 'score', 'slices', 'worst_slice', 'invalid'],
+    [...lines, ...invalid],
+  );
 }
 
 // Per organ: how many scores, their mean, and the share below 0.8 (the paper's Table 2).
 export function organSummaryTable(rows: ScoredOrgan[]): string {
   const byOrgan = new Map<string, number[]>();
   for (const r of rows)
-    if (r.score !== null) byOrgan.set(r.organ, [...(byOrgan.get(r.organ) ?? []), r.score]);
+    if (r.score !== null && Number.isFinite(r.score))
+      byOrgan.set(r.organ, [...(byOrgan.get(r.organ) ?? []), r.score]);
   const lines = [...byOrgan.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([organ, s]) => {

@@ -10,6 +10,7 @@ export {
 export { forEachSlab, type Slab, type SlabOptions } from './for-each-slab.js';
 export { openSlabs } from './iterate-slabs.js';
 export { readLabelMap } from './read-label-map.js';
+export { countNonFinite } from './count-non-finite.js';
 export { writeNifti, writeStoredNifti, type WriteNiftiOptions } from './write-nifti.js';
 export { assertSameGrid, gridDifference, gridsMatch, type GridLike } from './same-grid.js';
 export { orientationCode } from './orientation.js';

@@ -19,7 +19,8 @@ import { packageRoot } from '../../src/package-root.js';
 //   executor.
 // - probabilities (probability-map readers) and uncertainty (per-voxel reductions for entropy
 //   and MC dropout) are read by engine-check and the strategies, and read volumes.
-// - errors.ts, package-root.ts, seeded-uniform.ts and csv/ import nothing of the project and
+// - system-faults.ts (a full disk, a damaged database as a UserError) serves every layer above.
+// - errors.ts, package-root.ts, seeded-uniform.ts, shell-quote.ts and csv/ import nothing of the project and
 //   serve every layer.
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
@@ -31,7 +32,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['probabilities', 'uncertainty'],
   ['volume', 'db'],
   ['metrics'],
-  ['errors', 'package-root', 'seeded-uniform', 'csv', 'types'],
+  ['system-faults'],
+  ['errors', 'package-root', 'seeded-uniform', 'shell-quote', 'csv', 'types'],
 ];
 
 // The part a project file belongs to ("src/qs/bundle.ts" -> qs, "src/errors.ts" -> errors).

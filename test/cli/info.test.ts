@@ -122,6 +122,25 @@ test('info on a bad file is a user error naming it, without a stack trace', asyn
   }
 });
 
+test('info on good and bad files describes the good ones, then names each bad one (exit 2)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'info-mixed-'));
+  try {
+    const good = await writeSmallCt(dir);
+    const empty = join(dir, 'empty.nii.gz');
+    await writeFile(empty, '');
+    const result = await runSentinel(['info', good, empty, good]);
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.equal(result.stdout.match(/dims +20 x 16 x 12\n/g)?.length, 2, result.stdout);
+    assert.match(
+      result.stderr,
+      /error: 1 of 3 file\(s\) could not be read:\n {2}.*empty\.nii\.gz: /,
+    );
+    assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('info without a file, or over SENTINEL_MAX_VOXEL_BYTES, says so', async () => {
   const none = await runSentinel(['info']);
   assert.equal(none.exitCode, 2);

@@ -2,6 +2,9 @@
 //   write-until-killed DB N : records job "score/qs" done with N cases' scores, then starts
 //                             recording job "score/entropy" (N x 100 rows, one transaction),
 //                             prints "writing" in the middle of it and blocks until killed.
+//   record-jobs DB          : records jobs job/1, job/2, ... done, each with 1200 score rows in
+//                             its done transaction, printing "done job/N" after each commit,
+//                             until killed; a restart goes on after the last done job.
 //   hold-lock DB            : takes the run lock, prints "locked", waits until killed.
 //   lock-and-exit DB        : takes the run lock and exits normally.
 //   hold-write DB           : opens a write transaction, prints "holding", commits after 1 s.
@@ -51,6 +54,8 @@ if (mode === 'write-until-killed') {
     sleep(60_000);
     throw new Error('was not killed');
   });
+} else if (mode === 'record-jobs') {
+  recordJobsUntilKilled();
 } else if (mode === 'hold-lock') {
   acquireRunLock(db);
   say('locked');
@@ -65,4 +70,27 @@ if (mode === 'write-until-killed') {
   db.$client.prepare('COMMIT').run();
 } else {
   throw new Error(`unknown mode ${mode}`);
+}
+
+function recordJobsUntilKilled(): void {
+  const found = upsertExperiment(db, sampleExperiment()).experiment;
+  const caseIds = Array.from({ length: 300 }, (_, c) => `case${String(c).padStart(4, '0')}`);
+  recordCases(
+    db,
+    found.id,
+    caseIds.map((caseId) => ({ caseId, role: 'pool', imagePath: `${caseId}.nii.gz` })),
+  );
+  say('ready');
+  for (let n = 1; ; n++) {
+    const key = `job/${n}`;
+    const recorded = db.$client
+      .prepare("SELECT status FROM jobs WHERE key = ? AND status = 'done'")
+      .get(key);
+    if (recorded !== undefined) continue;
+    const job = markJobRunning(db, found.id, { key, kind: 'score', method: `m${n}` });
+    markJobDone(db, job.id, { cost }, (tx) =>
+      insertScores(tx, scoreRows(found.id, `m${n}`, 300, 3)),
+    );
+    say(`done ${key}`);
+  }
 }

@@ -85,3 +85,20 @@ test('config errors are clear messages with exit code 2', async () => {
     /cannot make Monte-Carlo-dropout samples/,
   );
 });
+
+test('a config value of the wrong type inside data, and budgets from the config, are named where they are', async () => {
+  const { dir, config } = await tinyExperiment('config-where');
+  const text = (await import('node:fs')).readFileSync(config, 'utf8');
+  const quoted = join(dir, 'quoted.yaml');
+  await writeFile(quoted, text.replace('labeled: 3', 'labeled: "6"'));
+  await expectUserError(
+    ['al-run', '--config', quoted, '--out', join(dir, 'runs', 'q')],
+    /data\.demo\.labeled: Invalid input: expected number, received string/,
+  );
+  const budgets = join(dir, 'budgets.yaml');
+  await writeFile(budgets, `${text}al:\n  budgets: [50]\n`);
+  await expectUserError(
+    ['al-run', '--config', budgets, '--methods', 'random', '--out', join(dir, 'runs', 'b')],
+    /al\.budgets in .*budgets\.yaml: 50 is larger than the pool \(6 cases\)/,
+  );
+});

@@ -41,7 +41,7 @@ test('an nnU-Net dataset gives one CSV row per case and organ', async () => {
   const run = await runSentinel(['score', dataset, '--out', out, ...modelArgs()]);
   assert.equal(run.exitCode, 0, run.stderr);
   const rows = await readCsv(out);
-  assert.deepEqual(Object.keys(rows[0]!), ['case', 'organ', 'score', 'slices']);
+  assert.deepEqual(Object.keys(rows[0]!), ['case', 'organ', 'score', 'slices', 'invalid']);
   assert.equal(cases.length, 3);
   assert.deepEqual(
     rows.map((r) => `${r.case}/${r.organ}`).sort(),
@@ -97,7 +97,14 @@ test('one --image/--labels/--classes pair, with a label map as --truth', async (
   ]);
   assert.equal(run.exitCode, 0, run.stderr);
   const rows = await readCsv(out);
-  assert.deepEqual(Object.keys(rows[0]!), ['case', 'organ', 'score', 'slices', 'true_dice']);
+  assert.deepEqual(Object.keys(rows[0]!), [
+    'case',
+    'organ',
+    'score',
+    'slices',
+    'true_dice',
+    'invalid',
+  ]);
   assert.deepEqual(
     rows.map((r) => r.organ),
     PHANTOM_ORGANS.map((o) => o.name),

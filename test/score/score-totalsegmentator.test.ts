@@ -47,7 +47,14 @@ after(async () => {
 
 test('exits 0 and writes one CSV row per organ file, with the true Dice', () => {
   assert.equal(run.exitCode, 0, run.stderr);
-  assert.deepEqual(Object.keys(rows[0]!), ['case', 'organ', 'score', 'slices', 'true_dice']);
+  assert.deepEqual(Object.keys(rows[0]!), [
+    'case',
+    'organ',
+    'score',
+    'slices',
+    'true_dice',
+    'invalid',
+  ]);
   const expected = [
     ...[...organs, ...UNKNOWN].sort().map((organ) => `case_a/${organ}`),
     ...[...organs].sort().map((organ) => `case_b/${organ}`),
@@ -91,6 +98,7 @@ test('the worklist holds every scored organ, worst first', () => {
     'score',
     'slices',
     'worst_slice',
+    'invalid',
   ]);
   const scores = worklist.map((r) => Number(r.score));
   assert.deepEqual(

@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { UserError, failureText, isUserError, readFailureOf } from '../../errors.js';
 import { type VolumeSummary, summarizeVolume } from '../../volume/volume-summary.js';
 import { defineCommand } from '../command.js';
 import { booleanFlag } from '../flags.js';
@@ -15,10 +15,21 @@ const info = defineCommand({
     if (positionals.length === 0) {
       throw new UserError('info: no file given', { hint: 'usage: sentinel info FILE... [--json]' });
     }
+    // Every readable file is described, then the unreadable ones are the error.
     const summaries: VolumeSummary[] = [];
-    for (const file of positionals) summaries.push(await summarizeVolume(file));
+    const failures: UserError[] = [];
+    for (const file of positionals) {
+      try {
+        summaries.push(await summarizeVolume(file));
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        failures.push(error);
+      }
+    }
     if (flags.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     else process.stdout.write(summaries.map(formatSummary).join('\n'));
+    if (failures.length === 1 && summaries.length === 0) throw failures[0];
+    if (failures.length > 0) throw unreadableFiles(failures, positionals.length);
     return 0;
   },
 });
@@ -51,4 +62,16 @@ function formatSummary(s: VolumeSummary): string {
   if (s.nonFinite > 0) rows.push(['non-finite', `${s.nonFinite} voxels (NaN or Inf)`]);
   if (s.labels !== null) rows.push(['labels', `${s.labels} distinct non-zero values`]);
   return `${s.file}\n${rows.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
+}
+
+// The files `info` could not read, each with why, after the others were described.
+function unreadableFiles(failures: readonly UserError[], given: number): UserError {
+  const lines = failures.map((f) => `  ${failureText(readFailureOf(f) ?? { message: f.message })}`);
+  return new UserError(
+    `${failures.length} of ${given} file(s) could not be read:\n${lines.join('\n')}`,
+    {
+      hint: 'the readable ones are described above',
+      exitCode: failures[0]?.exitCode ?? 2,
+    },
+  );
 }

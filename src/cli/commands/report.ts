@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { Job } from '../../db/jobs.js';
 import { UserError } from '../../errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/report-formats.js';
 import { defineCommand } from '../command.js';
@@ -17,7 +18,7 @@ const report = defineCommand({
   description:
     'Report a run (method table, budget curve, ranking quality, worklist) or compare two',
   usage:
-    'sentinel report --run runs/NAME [--format md,html,csv,json] [--out DIR] [--worklist N]\n       sentinel report --compare runs/A runs/B [--format ...] [--out DIR]',
+    'sentinel report --run runs/NAME [--format md,html,csv,json] [--out DIR] [--worklist N] [--verify]\n       sentinel report --compare runs/A runs/B [--format ...] [--out DIR]',
   flags: {
     run: stringFlag(
       'DIR',
@@ -35,6 +36,9 @@ const report = defineCommand({
       'DIR',
       'where the files go (default: <run>/report, or compare-<A>-vs-<B> beside run A)',
       text.optional(),
+    ),
+    verify: booleanFlag(
+      "check every finished job's files against their recorded size and sha256, and report nothing else",
     ),
     worklist: stringFlag(
       'N',
@@ -58,6 +62,8 @@ const report = defineCommand({
     const { markdownTable } = await import('../../report/markdown-report.js');
     const { methodTableCells } = await import('../../report/table-cells.js');
     const data = loadRun(run);
+    if (flags.verify) return verifyRun(data.dir, data.jobs);
+    await warnOfChangedOutputs(data.dir, data.jobs);
     const built = await buildReport(data, { worklistSize: flags.worklist });
     const outDir = resolve(flags.out ?? join(data.dir, 'report'));
     const files = await writeReport(built, outDir, flags.format);
@@ -101,6 +107,38 @@ async function compare(
   for (const note of comparison.notes) process.stdout.write(`note: ${note}\n`);
   process.stdout.write(`comparison written to ${outDir}: ${files.join(', ')}\n`);
   return 0;
+}
+
+// --verify: every finished job's files, sha256 included; a changed one is an error (exit 1).
+async function verifyRun(dir: string, jobs: Job[]): Promise<number> {
+  const { findStaleJobs, describeStaleJobs } = await import('../../experiment/stale-jobs.js');
+  const stale = await findStaleJobs(jobs, dir, { hash: true });
+  const done = jobs.filter((job) => job.status === 'done');
+  if (stale.length === 0) {
+    const files = done.reduce((n, job) => n + (job.outputs?.length ?? 0), 0);
+    process.stdout.write(
+      `verified ${dir}: ${done.length} finished job(s), ${files} file(s), all as recorded\n`,
+    );
+    return 0;
+  }
+  throw new UserError(
+    `${stale.length} finished job(s) of ${dir} must run again: files they wrote or read were removed or changed:\n${describeStaleJobs(stale)}`,
+    {
+      hint: 'run the same al-run or ssl-run command again: it redoes them, and keeps the rest',
+      exitCode: 1,
+    },
+  );
+}
+
+// Before a report: a finished job's file removed or truncated (sizes only; --verify also
+// compares contents) is said, since the report reads some of them (worklist thumbnails).
+async function warnOfChangedOutputs(dir: string, jobs: Job[]): Promise<void> {
+  const { findStaleJobs, describeStaleJobs } = await import('../../experiment/stale-jobs.js');
+  const stale = await findStaleJobs(jobs, dir, { hash: false });
+  if (stale.length === 0) return;
+  process.stderr.write(
+    `warning: files of ${stale.length} finished job(s) were removed or changed; the report may lack what they held (e.g. thumbnails):\n${describeStaleJobs(stale)}\nhint: run the same al-run or ssl-run command again to redo them, then report again\n`,
+  );
 }
 
 function summarizeFiles(files: readonly string[]): string {

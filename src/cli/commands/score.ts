@@ -100,8 +100,11 @@ const score = defineCommand({
       );
     }
     const scored = rows.filter((r) => r.score !== null).length;
+    const invalid = rows.filter((r) => r.invalid !== undefined).length;
+    const marked =
+      invalid > 0 ? ` (${invalid} more marked invalid: NaN or infinite CT voxels)` : '';
     process.stdout.write(
-      `scored ${scored} organs of ${cases.length} case(s): ${out}, worklist ${worklist}\n`,
+      `scored ${scored} organs of ${cases.length} case(s)${marked}: ${out}, worklist ${worklist}\n`,
     );
     if (unreadable.length > 0) throw unreadableError(unreadable, out);
     return 0;

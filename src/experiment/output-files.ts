@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutputFile } from '../db/schema.js';
+
+// Logs are appended to by whoever reads a job again (and are not inputs of any other job).
+const isLog = (path: string) => path.endsWith('.log');
+
+// The files a finished job wrote into its folder, each with its size and sha256, in path order.
+export async function recordOutputFiles(dir: string): Promise<OutputFile[]> {
+  const names = (await readdir(dir, { recursive: true })).filter((n) => !isLog(n)).sort();
+  const files: OutputFile[] = [];
+  for (const path of names) {
+    const info = await stat(join(dir, path));
+    if (!info.isFile()) continue;
+    files.push({ path, size: info.size, sha256: await sha256Of(join(dir, path)) });
+  }
+  return files;
+}
+
+// What is wrong with a job's recorded files now: each problem in a few words, none when all are
+// there with their recorded size (and, with `hash`, their recorded sha256). A job recorded
+// without a list (before it was kept) is only checked for its folder.
+export async function findChangedOutputs(
+  dir: string,
+  recorded: readonly OutputFile[] | null,
+  options: { hash: boolean },
+): Promise<string[]> {
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) return [`its folder ${dir} is missing`];
+  const problems: string[] = [];
+  for (const file of recorded ?? []) {
+    const path = join(dir, file.path);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) problems.push(`${path} is missing`);
+    else if (info.size !== file.size)
+      problems.push(`${path} changed (${file.size} bytes recorded, ${info.size} now)`);
+    else if (options.hash && (await sha256Of(path)) !== file.sha256)
+      problems.push(`${path} changed (same size, other content)`);
+  }
+  return problems;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
