@@ -25,7 +25,11 @@ import { createRng } from '../engines/reference/prng.js';
 import { prepareFeatures } from '../engines/reference/segment-image.js';
 import { fitModel } from '../engines/reference/train.js';
 import { readImage } from '../engines/reference/volume-io.js';
-import { type SampleSet, createSampleSet, sampleCase } from '../engines/reference/voxel-sampling.js';
+import {
+  type SampleSet,
+  createSampleSet,
+  sampleCase,
+} from '../engines/reference/voxel-sampling.js';
 import { type DemoCase, loadDemoDataset } from '../src/phantom/index.js';
 import { readLabelMap } from '../src/volume/index.js';
 
@@ -99,7 +103,11 @@ function train(
   const rng = createRng(seed);
   const classes = order.labels.length + 1;
   const extra = replay?.rows ?? 0;
-  const set = createSampleSet(featureCount(featureConfig), classes, cases.length * params.samplesPerCase + extra);
+  const set = createSampleSet(
+    featureCount(featureConfig),
+    classes,
+    cases.length * params.samplesPerCase + extra,
+  );
   if (replay) {
     set.inputs.set(replay.inputs.subarray(0, extra * replay.features));
     set.targets.set(replay.targets.subarray(0, extra));
@@ -197,7 +205,11 @@ if (opts.source) {
   const source = await loadDemoDataset(opts.source);
   const cases = [];
   if (replayPerCase > 0)
-    replaySet = createSampleSet(featureCount(featureConfig), order.labels.length + 1, source.labeled.length * replayPerCase);
+    replaySet = createSampleSet(
+      featureCount(featureConfig),
+      order.labels.length + 1,
+      source.labeled.length * replayPerCase,
+    );
   const replayRng = createRng(2000);
   for (const c of source.labeled) {
     const entry = await load(c);
@@ -300,7 +312,13 @@ for (let seed = 0; seed < Number(opts.seeds); seed++) {
       entry: pool[i]!,
       classOf: pick.truth ? pool[i]!.classOf : pseudo[i]!,
     }));
-    const model = train([...withTruth(labeled), ...added], ftParams, seed + 1, replaySet ? undefined : ftFrom, replaySet);
+    const model = train(
+      [...withTruth(labeled), ...added],
+      ftParams,
+      seed + 1,
+      replaySet ? undefined : ftFrom,
+      replaySet,
+    );
     record(arm, await evaluate(model, arm));
   }
   console.log(`seed ${seed} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
