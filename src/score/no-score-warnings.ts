@@ -22,7 +22,7 @@ export function noScoreWarnings(warn: (message: string) => void) {
       const unknown = organs.filter((o) => o.reason === 'no-class').map((o) => o.organ);
       if (empty.length > 0)
         warn(
-          `${caseId}: no mask voxels, no score for ${empty.length} organ(s): ${empty.join(', ')}`,
+          `${caseId}: no mask voxels, no score for ${empty.length} organ(s): ${shortList(empty)}`,
         );
       if (unknown.length === 0) return;
       const key = unknown.join('\n');
@@ -33,7 +33,7 @@ export function noScoreWarnings(warn: (message: string) => void) {
       }
       unknownLists.set(key, { firstCase: caseId, organs: unknown.length, repeats: 0 });
       warn(
-        `${caseId}: not in the QS bundle, no score for ${unknown.length} organ(s): ${unknown.join(', ')}`,
+        `${caseId}: not in the QS bundle, no score for ${unknown.length} organ(s): ${shortList(unknown)}`,
       );
     },
     // The closing line of each list repeated in later cases.
@@ -46,4 +46,12 @@ export function noScoreWarnings(warn: (message: string) => void) {
       }
     },
   };
+}
+
+// At most SHOWN names, then how many more (every organ is a row of the scores CSV, its score
+// empty), so that a dataset with a hundred unknown classes gives a line, not a page.
+const SHOWN = 8;
+function shortList(names: readonly string[]): string {
+  if (names.length <= SHOWN) return names.join(', ');
+  return `${names.slice(0, SHOWN).join(', ')} and ${names.length - SHOWN} more (all in the scores CSV, score empty)`;
 }
