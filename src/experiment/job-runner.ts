@@ -92,7 +92,8 @@ export async function runJobAttempt<T>(
   const recorded =
     previous ||
     markJobRunning(db, experimentId, job.spec, {
-      logPath: join(dir, 'job.log'),
+      // The engine runner writes engine.log, node jobs job.log (src/engine/run-engine.ts).
+      logPath: join(dir, job.pool === 'engine' ? 'engine.log' : 'job.log'),
       executor: executor.name,
     });
   const jobExecutor = executor.forAttempt({

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runSentinel } from '../run-cli.js';
@@ -61,6 +62,8 @@ test('al-run runs every method x seed end to end, records costs, and a rerun red
     jobs.every((j) => j.wall_s > 0 && j.peak_rss_bytes > 10e6 && j.cpu_s > 0),
     'every job metered',
   );
+  for (const j of queryRun<{ key: string; log_path: string }>(db, 'select key, log_path from jobs'))
+    assert.ok(existsSync(j.log_path), `${j.key}: its recorded log ${j.log_path} exists`);
 
   // AL revises the LOWEST: every oracle pick scores at most the best unpicked case.
   const oracle = queryRun<{ case_id: string; value: number }>(
