@@ -218,30 +218,11 @@ export function predictForest(
   out: Float32Array,
   use?: boolean[],
 ): void {
-  const { classes, trees } = forest;
-  out.fill(0, 0, n * classes);
-  let used = 0;
-  for (let t = 0; t < trees.length; t++) {
-    if (use && !use[t]) continue;
-    used++;
-    const tree = trees[t]!;
-    const { links, thresholds } = packedNodes(tree);
-    const probs = tree.probs;
-    for (let r = 0; r < n; r++) {
-      const o = r * features;
-      let node = 0;
-      let child = links[1]!;
-      // The right child is left + 1; a value that is not <= the threshold (NaN too) goes right.
-      while (child >= 0) {
-        node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
-        child = links[2 * node + 1]!;
-      }
-      const p = -1 - child;
-      const q = r * classes;
-      for (let c = 0; c < classes; c++) out[q + c] = out[q + c]! + probs[p + c]!;
-    }
-  }
-  for (let i = 0; i < n * classes; i++) out[i] = out[i]! / Math.max(1, used);
+  const rowLeaves = new Int32Array(n);
+  sumLeaves(forest, n, out, use, (t) => {
+    treeLeaves(forest.trees[t]!, inputs, features, n, rowLeaves, 0);
+    return [rowLeaves, 0];
+  });
 }
 
 // The leaf each row reaches in each tree (tree-major: leaves[t * n + r], the offset of the
@@ -254,19 +235,7 @@ export function forestLeaves(
   n: number,
 ): Int32Array {
   const leaves = new Int32Array(forest.trees.length * n);
-  forest.trees.forEach((tree, t) => {
-    const { links, thresholds } = packedNodes(tree);
-    for (let r = 0; r < n; r++) {
-      const o = r * features;
-      let node = 0;
-      let child = links[1]!;
-      while (child >= 0) {
-        node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
-        child = links[2 * node + 1]!;
-      }
-      leaves[t * n + r] = -1 - child;
-    }
-  });
+  forest.trees.forEach((tree, t) => treeLeaves(tree, inputs, features, n, leaves, t * n));
   return leaves;
 }
 
@@ -279,6 +248,41 @@ export function averageLeaves(
   out: Float32Array,
   use?: boolean[],
 ): void {
+  sumLeaves(forest, n, out, use, (t) => [leaves, t * n]);
+}
+
+// The leaf each of the n rows reaches in one tree, written to out[at ...].
+function treeLeaves(
+  tree: Tree,
+  inputs: Float32Array,
+  features: number,
+  n: number,
+  out: Int32Array,
+  at: number,
+): void {
+  const { links, thresholds } = packedNodes(tree);
+  for (let r = 0; r < n; r++) {
+    const o = r * features;
+    let node = 0;
+    let child = links[1]!;
+    // The right child is left + 1; a value that is not <= the threshold (NaN too) goes right.
+    while (child >= 0) {
+      node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
+      child = links[2 * node + 1]!;
+    }
+    out[at + r] = -1 - child;
+  }
+}
+
+// The mean over the used trees of each row's leaf distribution; `leavesOf(t)` gives the array
+// holding tree t's leaves and where they start.
+function sumLeaves(
+  forest: Forest,
+  n: number,
+  out: Float32Array,
+  use: boolean[] | undefined,
+  leavesOf: (t: number) => [Int32Array, number],
+): void {
   const { classes, trees } = forest;
   out.fill(0, 0, n * classes);
   let used = 0;
@@ -286,8 +290,9 @@ export function averageLeaves(
     if (use && !use[t]) continue;
     used++;
     const probs = trees[t]!.probs;
+    const [leaves, at] = leavesOf(t);
     for (let r = 0; r < n; r++) {
-      const p = leaves[t * n + r]!;
+      const p = leaves[at + r]!;
       const q = r * classes;
       for (let c = 0; c < classes; c++) out[q + c] = out[q + c]! + probs[p + c]!;
     }
