@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ClassMap } from '../volume/class-map.js';
 
@@ -25,6 +25,14 @@ export interface ScoreInputArgs {
   segmentations?: string;
   classes?: string;
   truth?: string;
+}
+
+// The case id of a single --image: its file name without the NIfTI extension (and nnU-Net's
+// _0000), or, for TotalSegmentator's generic name ct.nii.gz, its folder's name.
+function pairCaseId(image: string): string {
+  const stem = basename(image).replace(/(_0000)?\.nii(\.gz)?$/, '');
+  const folder = basename(dirname(resolve(image)));
+  return stem === 'ct' && folder !== '' ? folder : stem;
 }
 
 // Finds the cases the user asked to score: a dataset folder (TotalSegmentator layout
@@ -55,7 +63,7 @@ export async function discoverScoreInputs(args: ScoreInputArgs): Promise<ScoreIn
         path: requireExisting(args.labels!, 'the --labels file'),
         classes: await readClassMap(args.classes, args.labels!),
       };
-  const id = basename(args.image).replace(/(_0000)?\.nii(\.gz)?$/, '');
+  const id = pairCaseId(args.image);
   const truth = args.truth ? pairTruth(args.truth, labels) : undefined;
   return [{ id, image: args.image, labels, ...(truth ? { truth } : {}) }];
 }

@@ -23,7 +23,7 @@ export function scoresCsv(rows: ScoredOrgan[], withTruth: boolean): string {
     r.caseId,
     r.organ,
     formatNumber(r.score),
-    r.slices,
+    r.score === null ? null : r.slices,
     ...(withTruth ? [formatNumber(r.trueDice ?? null)] : []),
     r.invalid ?? null,
   ]);
@@ -74,6 +74,10 @@ export function organSummaryTable(rows: ScoredOrgan[]): string {
     });
   return formatTable(['organ', 'n', 'mean QS', 'below 0.8'], lines);
 }
+
+// What the summary's and the CSVs' columns mean, printed under the summary.
+export const SCORE_COLUMNS_LEGEND =
+  "n: organ labels scored; below 0.8: the share of them whose QS score (predicted Dice) is under 0.8. In the CSVs, slices: the slices QS scored (empty when the organ got no score); the worklist's worst_slice: the 0-based index k, along the image's third voxel axis, of the slice with the organ's lowest QS output.";
 
 // How well the scores rank the labels against their true Dice: Pearson, Spearman, MAP@5 and
 // MAP@10 (all organ labels as one ranking; src/metrics/map-at-k.ts defines MAP@k).

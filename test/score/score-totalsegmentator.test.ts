@@ -68,7 +68,7 @@ test('exits 0 and writes one CSV row per organ file, with the true Dice', () => 
     if (known) {
       assert.ok(Number.isFinite(Number(r.score)) && r.score !== '', `${r.case}/${r.organ} scored`);
       assert.ok(Number(r.slices) > 0, `${r.case}/${r.organ} from some slices`);
-    }
+    } else assert.equal(r.slices, '', `${r.case}/${r.organ}: no score, no slice count`);
     const degraded = r.case === 'case_b' && ERODED.includes(r.organ!);
     const dice = Number(r.true_dice);
     if (degraded) assert.ok(dice > 0 && dice < 1, `${r.case}/${r.organ} true Dice ${dice} < 1`);
@@ -130,6 +130,7 @@ test("each worklist row names a slice of its organ's mask to look at first", asy
 test('prints the per-organ summary and the ranking quality against the truth', () => {
   const lines = run.stdout.split('\n');
   assert.match(lines[0]!, /^organ\s+n\s+mean QS\s+below 0\.8$/);
+  assert.match(run.stdout, /below 0\.8: the share .* worst_slice: the 0-based index k/);
   for (const organ of organs) {
     const line = lines.find((l) => l.startsWith(`${organ} `));
     assert.match(line ?? '', new RegExp(`^${organ}\\s+2\\s+-?\\d+\\.\\d{3}\\s+\\d+%$`), organ);
@@ -168,4 +169,23 @@ test('--organs scores only the organs named, as in the full run, and warns of ab
   const picked = await readCsv(out);
   const full = rows.filter((r) => r.organ === 'liver' || r.organ === 'pancreas');
   assert.deepEqual(picked, full);
+});
+
+test("one pair given as CASE/ct.nii.gz is named by its folder, not 'ct'", async () => {
+  const out = join(dir, 'pair', 'scores.csv');
+  const caseDir = join(dir, 'data', 'case_b');
+  const pair = await runSentinel([
+    'score',
+    '--image',
+    join(caseDir, 'ct.nii.gz'),
+    '--segmentations',
+    join(caseDir, 'segmentations'),
+    '--out',
+    out,
+    ...modelArgs(),
+  ]);
+  assert.equal(pair.exitCode, 0, pair.stderr);
+  const pairRows = await readCsv(out);
+  assert.ok(pairRows.length > 0);
+  assert.deepEqual([...new Set(pairRows.map((r) => r.case))], ['case_b']);
 });

@@ -92,7 +92,9 @@ const score = defineCommand({
     await mkdir(dirname(worklist), { recursive: true });
     await writeFile(out, summary.scoresCsv(rows, withTruth));
     await writeFile(worklist, summary.worklistCsv(rows));
-    process.stdout.write(`${summary.organSummaryTable(rows)}\n\n${summary.modelLine(model)}`);
+    process.stdout.write(
+      `${summary.organSummaryTable(rows)}\n${summary.SCORE_COLUMNS_LEGEND}\n\n${summary.modelLine(model)}`,
+    );
     if (withTruth) {
       const q = summary.rankingQuality(rows);
       process.stdout.write(
