@@ -101,7 +101,7 @@ export function methodPointsSpec(rows: readonly MethodRow[]): TopLevelSpec {
 // The layer of mean ± std bars (lo..hi) at `x`, coloured by method.
 function stdBars(x: Record<string, unknown>, methods: string[]) {
   return {
-    mark: { type: 'errorbar', ticks: true },
+    mark: { type: 'errorbar', ticks: { size: 10 } },
     encoding: {
       x,
       y: { field: 'lo', type: 'quantitative', title: 'mean over seeds' },
