@@ -28,7 +28,12 @@ export function htmlTable(table: TextTable, rowClass: (i: number) => string = ()
   const body = table.rows
     .map((cells, i) => {
       const cls = rowClass(i);
-      const tds = cells.map((c) => `<td>${escapeHtml(c).replaceAll('\n', '<br>')}</td>`).join('');
+      const tds = cells
+        .map((c, j) => {
+          const text = escapeHtml(c).replaceAll('\n', '<br>');
+          return `<td>${table.strong?.has(`${i},${j}`) ? `<strong>${text}</strong>` : text}</td>`;
+        })
+        .join('');
       return `<tr${cls ? ` class="${cls}"` : ''}>${tds}</tr>`;
     })
     .join('\n');
@@ -146,9 +151,16 @@ function methodSection(report: Report): string {
 }
 
 function pickColumns(table: TextTable, keep: (i: number) => boolean): TextTable {
+  const kept = table.header.map((_, i) => i).filter(keep);
+  const strong = new Set<string>();
+  for (const key of table.strong ?? []) {
+    const [row, column] = key.split(',').map(Number) as [number, number];
+    if (kept.includes(column)) strong.add(`${row},${kept.indexOf(column)}`);
+  }
   return {
-    header: table.header.filter((_, i) => keep(i)),
-    rows: table.rows.map((r) => r.filter((_, i) => keep(i))),
+    header: kept.map((i) => table.header[i]!),
+    rows: table.rows.map((r) => kept.map((i) => r[i]!)),
+    strong,
   };
 }
 

@@ -14,7 +14,10 @@ export function markdownTable(table: TextTable): string {
   const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
   const align = table.header.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [line(table.header), `|${align.join('|')}|`, ...table.rows.map(line)].join('\n');
+  const rows = table.rows.map((cells, i) =>
+    cells.map((c, j) => (table.strong?.has(`${i},${j}`) && c !== '' ? `**${c}**` : c)),
+  );
+  return [line(table.header), `|${align.join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 // The report in Markdown, for papers and READMEs: the run, notes, the method table, ranking
@@ -85,6 +88,7 @@ export function methodTableLegend(report: Report): string {
     `DSC/NSD: mean ± std over seeds of the test-set mean (per case the mean over organs, organs absent from both maps left out)${tolerance === null ? '' : `; NSD at a boundary tolerance of ${tolerance} mm`}.`,
     `${al ? 'revised: pool scans sent to revision (added to labeled)' : 'pseudo: pseudo labels kept for self-training'}; unlabeled: pool scans not used.`,
     `p-values are not corrected for multiple comparisons (${methods.size} methods incl. the control; multiply by the number of comparisons you read for a Bonferroni bound).`,
+    'Bold: the best DSC and NSD at each budget among the selection methods (M0, the control and the oracle left out).',
     'Δ vs M0: difference of means. − random: paired over seeds (same budget), two-sided paired t-test. − control: the same against labeled-only, the control fine-tuned on the labeled set alone with the same schedule (what fine-tuning gains without any selected case).',
     `QE: quality-estimation cost per repeat (the method's own pool predictions and scoring, beyond the shared pseudo labels): wall time, CPU time, peak RAM of the largest job, bytes written. Train time: fine-tuning (for M0: its training), test prediction and evaluation, per repeat.${sharedText}`,
   ].join(' ');

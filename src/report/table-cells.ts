@@ -19,6 +19,8 @@ import type { WorklistEntry } from './worklist.js';
 export interface TextTable {
   header: string[];
   rows: string[][];
+  // Cells to emphasise ("row,column", 0-based): Markdown bold, HTML <strong>.
+  strong?: Set<string>;
 }
 
 // The method table's columns (the paper's Table 3), one row per method and budget.
@@ -46,8 +48,17 @@ export function methodTableCells(rows: readonly MethodRow[], kind: ExperimentKin
     'QE disk',
     'train time',
   ];
+  const dscColumn = header.indexOf('DSC');
+  const strong = new Set<string>();
+  for (const [column, value] of [
+    [dscColumn, (r: MethodRow) => r.dsc.mean],
+    [dscColumn + 1, (r: MethodRow) => r.nsd.mean],
+  ] as const) {
+    for (const index of bestPerBudget(rows, value)) strong.add(`${index},${column}`);
+  }
   return {
     header,
+    strong,
     rows: rows.map((r) => [
       methodLabel(r.method),
       String(r.budget),
@@ -72,6 +83,18 @@ export function methodTableCells(rows: readonly MethodRow[], kind: ExperimentKin
       formatDuration(r.fineTuneCost?.wallS),
     ]),
   };
+}
+
+// Per budget, the row (index) with the highest value among the selection methods: M0, the
+// labeled-only control and the oracle (the yardstick, not a method one can run) left out.
+function bestPerBudget(rows: readonly MethodRow[], value: (r: MethodRow) => number): number[] {
+  const best = new Map<number, number>();
+  rows.forEach((r, i) => {
+    if (r.isBaseline || r.isControl || r.method === 'oracle' || !Number.isFinite(value(r))) return;
+    const current = best.get(r.budget);
+    if (current === undefined || value(r) > value(rows[current]!)) best.set(r.budget, i);
+  });
+  return [...best.values()];
 }
 
 // Ranking quality against the oracle, one row per method and level (mean ± std over seeds).

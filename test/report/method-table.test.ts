@@ -139,9 +139,11 @@ test('the Markdown table has one row per method and budget, with every column fi
   assert.equal(cells.length, table.header.length);
   assert.match(
     qs,
-    /\| 0\.723 ± 0\.015 \| 0\.773 ± 0\.015 \| \+0\.103 \| \+0\.103 \| \+0\.043 \[\+0\.029, \+0\.058\] \| 0\.0059 \|/,
+    // qs has the best DSC and NSD at budget 1: bold.
+    /\| \*\*0\.723 ± 0\.015\*\* \| \*\*0\.773 ± 0\.015\*\* \| \+0\.103 \| \+0\.103 \| \+0\.043 \[\+0\.029, \+0\.058\] \| 0\.0059 \|/,
   );
   assert.match(qs, /\| 12\.0 s \| 10\.8 s \| 1\.20 GB \| 12\.0 MB \| 46\.0 s \|$/);
   assert.ok(!qs.includes('n/a'));
   assert.ok(md.some((l) => l.startsWith('| M0 | 0 | 1 | 0 | 3 | 1 | 0.620 | 0.670 |')));
+  assert.equal(md.filter((l) => l.includes('**')).length, 2, 'one best row per budget');
 });
