@@ -21,6 +21,9 @@ import { readResponse } from './read-response.js';
 
 // A train job as the caller gives it: the request without what run-engine fills in
 // (contract, response, workdir; params default to the engine config's).
+// The engine's stdout and stderr, in its job folder.
+export const ENGINE_LOG_FILE = 'engine.log';
+
 export type TrainTask = Omit<TrainRequest, 'contract' | 'response' | 'workdir' | 'params'> & {
   params?: Record<string, unknown>;
 };
@@ -92,7 +95,7 @@ export async function runEngine(
     request: join(jobDir, 'request.json'),
     response: join(jobDir, 'response.json'),
     workdir: join(jobDir, 'work'),
-    log: join(jobDir, 'engine.log'),
+    log: join(jobDir, ENGINE_LOG_FILE),
   };
   const request = buildRequest(engine, task, paths);
   const executor = options.executor ?? localProcessExecutor;

@@ -28,6 +28,8 @@ export interface ExperimentJob<T = unknown> {
   spec: JobSpec;
   // Engine jobs (train/predict) and node jobs (score/evaluate) have their own concurrency.
   pool: 'engine' | 'node';
+  // The file in the job's folder its subprocess logs to (recorded as the job's log).
+  logFile: string;
   label: string;
   // Does the work into `dir`, a fresh folder that becomes the job's folder when it succeeds.
   // Paths in the output are relative to `dir`. Its subprocess runs through `executor`.
@@ -92,8 +94,7 @@ export async function runJobAttempt<T>(
   const recorded =
     previous ||
     markJobRunning(db, experimentId, job.spec, {
-      // The engine runner writes engine.log, node jobs job.log (src/engine/run-engine.ts).
-      logPath: join(dir, job.pool === 'engine' ? 'engine.log' : 'job.log'),
+      logPath: join(dir, job.logFile),
       executor: executor.name,
     });
   const jobExecutor = executor.forAttempt({

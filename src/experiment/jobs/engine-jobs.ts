@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { JobSpec } from '../../db/jobs.js';
 import type { EngineConfig } from '../../engine/engine-config.js';
-import { runEngine } from '../../engine/run-engine.js';
+import { ENGINE_LOG_FILE, runEngine } from '../../engine/run-engine.js';
 import { localProcessExecutor } from '../../executor/process-executor.js';
 import type { ClassMap } from '../../volume/class-map.js';
 import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
@@ -32,6 +32,7 @@ export function trainJob(
   return {
     spec,
     pool: 'engine',
+    logFile: ENGINE_LOG_FILE,
     label: spec.key,
     async work(dir, signal, executor = localProcessExecutor): Promise<WorkOutcome<TrainOutput>> {
       const result = await runEngine(
@@ -66,6 +67,7 @@ export function predictJob(
   return {
     spec,
     pool: 'engine',
+    logFile: ENGINE_LOG_FILE,
     label: spec.key,
     async work(dir, signal, executor = localProcessExecutor): Promise<WorkOutcome<PredictOutput>> {
       const predict = (

@@ -16,6 +16,9 @@ import {
 } from './node-job-request.js';
 import { runShards, shardedFailure, splitShards, sumCosts } from './run-shards.js';
 
+// A node job's output (`sentinel job`), in its job folder.
+const NODE_JOB_LOG_FILE = 'job.log';
+
 const sentinelEntry = fileURLToPath(new URL('../../cli/sentinel.js', import.meta.url));
 
 // Scores the pool with one method in a child process; its rows are recorded with the job.
@@ -27,6 +30,7 @@ export function scoreJob(
   return {
     spec,
     pool: 'node',
+    logFile: NODE_JOB_LOG_FILE,
     label: spec.key,
     async work(dir, signal, executor = localProcessExecutor) {
       const score = (cases: ScoreJobRequest['cases'], shardDir: string, ex: ProcessExecutor) =>
@@ -93,6 +97,7 @@ export function evaluateJob(
   return {
     spec,
     pool: 'node',
+    logFile: NODE_JOB_LOG_FILE,
     label: spec.key,
     work: (dir, signal, executor = localProcessExecutor) =>
       runChild(
@@ -130,7 +135,7 @@ async function runChild<T>(
     await mkdir(dir, { recursive: true });
     await writeFile(requestPath, JSON.stringify(request, null, 2));
   }
-  const logPath = join(dir, 'job.log');
+  const logPath = join(dir, NODE_JOB_LOG_FILE);
   const run = await executor.run({
     argv: [process.execPath, sentinelEntry, 'job', '--request', requestPath],
     logPath,
