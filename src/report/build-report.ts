@@ -101,6 +101,7 @@ export async function buildReport(run: RunData, options: BuildReportOptions = {}
 export function summarizeRun(run: RunData): RunSummary {
   const e = run.experiment;
   const count = (role: string) => run.cases.filter((c) => c.role === role).length;
+  const recorded = recordedSettings(e.config);
   return {
     name: run.name,
     dir: run.dir,
@@ -111,11 +112,11 @@ export function summarizeRun(run: RunData): RunSummary {
     codeVersion: e.codeVersion,
     configHash: e.configHash,
     modelHashes: e.modelHashes,
-    training: recordedTraining(e.config),
-    nsdToleranceMm: recordedNsdTolerance(e.config),
+    training: recorded.training,
+    nsdToleranceMm: recorded.nsdToleranceMm,
     models: Object.entries(e.modelHashes).map(([role, sha256]) => ({
       role,
-      path: recordedModelPath(e.config, role),
+      path: recorded.modelPaths[role] ?? null,
       sha256,
     })),
     createdAt: e.createdAt,
@@ -124,38 +125,37 @@ export function summarizeRun(run: RunData): RunSummary {
   };
 }
 
-const RecordedTraining = z.object({
-  training: z.object({
-    pretrained: z.string().nullable().catch(null).default(null),
-    finetune: z
-      .object({ from: z.enum(['m0', 'init']).nullable().catch(null) })
-      .catch({ from: null }),
-  }),
+// The parts of the recorded config a heading shows, read in one pass; any part missing or
+// foreign (an older run) is null.
+const RecordedSettings = z.object({
+  training: z
+    .object({
+      pretrained: z.string().nullable().catch(null).default(null),
+      finetune: z
+        .object({ from: z.enum(['m0', 'init']).nullable().catch(null) })
+        .catch({ from: null }),
+    })
+    .catch({ pretrained: null, finetune: { from: null } }),
+  metrics: z
+    .object({ nsdToleranceMm: z.number().nullable().catch(null) })
+    .catch({ nsdToleranceMm: null }),
+  qs: z.object({ model: z.string().nullable().catch(null) }).catch({ model: null }),
 });
 
-function recordedTraining(config: unknown): RunSummary['training'] {
-  const parsed = RecordedTraining.safeParse(config);
-  if (!parsed.success) return { pretrained: null, finetuneFrom: null };
-  const { pretrained, finetune } = parsed.data.training;
-  return { pretrained, finetuneFrom: finetune.from };
-}
-
-const RecordedMetrics = z.object({ metrics: z.object({ nsdToleranceMm: z.number() }) });
-
-function recordedNsdTolerance(config: unknown): number | null {
-  const parsed = RecordedMetrics.safeParse(config);
-  return parsed.success ? parsed.data.metrics.nsdToleranceMm : null;
-}
-
-const RecordedModels = z.object({
-  qs: z.object({ model: z.string() }).optional().catch(undefined),
-  training: z.object({ pretrained: z.string().nullable() }).optional().catch(undefined),
-});
-
-function recordedModelPath(config: unknown, role: string): string | null {
-  const parsed = RecordedModels.safeParse(config);
-  if (!parsed.success) return null;
-  if (role === 'qs') return parsed.data.qs?.model ?? null;
-  if (role === 'pretrained') return parsed.data.training?.pretrained ?? null;
-  return null;
+function recordedSettings(
+  config: unknown,
+): Pick<RunSummary, 'training' | 'nsdToleranceMm'> & { modelPaths: Record<string, string | null> } {
+  const parsed = RecordedSettings.safeParse(config);
+  if (!parsed.success)
+    return {
+      training: { pretrained: null, finetuneFrom: null },
+      nsdToleranceMm: null,
+      modelPaths: {},
+    };
+  const { training, metrics, qs } = parsed.data;
+  return {
+    training: { pretrained: training.pretrained, finetuneFrom: training.finetune.from },
+    nsdToleranceMm: metrics.nsdToleranceMm,
+    modelPaths: { qs: qs.model, pretrained: training.pretrained },
+  };
 }
