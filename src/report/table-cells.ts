@@ -11,7 +11,7 @@ import {
 } from './format-values.js';
 import type { GroupTable } from './group-table.js';
 import type { MethodRow } from './method-table.js';
-import type { RankingRow } from './ranking-quality.js';
+import { ORACLE_METHOD, type RankingRow } from './ranking-quality.js';
 import type { Thumbnail } from './worklist-thumbnails.js';
 import type { WorklistEntry } from './worklist.js';
 
@@ -90,7 +90,8 @@ export function methodTableCells(rows: readonly MethodRow[], kind: ExperimentKin
 function bestPerBudget(rows: readonly MethodRow[], value: (r: MethodRow) => number): number[] {
   const best = new Map<number, number>();
   rows.forEach((r, i) => {
-    if (r.isBaseline || r.isControl || r.method === 'oracle' || !Number.isFinite(value(r))) return;
+    if (r.isBaseline || r.isControl || r.method === ORACLE_METHOD || !Number.isFinite(value(r)))
+      return;
     const current = best.get(r.budget);
     if (current === undefined || value(r) > value(rows[current]!)) best.set(r.budget, i);
   });
