@@ -303,12 +303,12 @@ function sumLeaves(
 // A tree's nodes for prediction: per node its feature and its left child's index, or for a
 // leaf -1 - the offset of its distribution in `probs`, interleaved (fewer memory lines per node
 // visited than five arrays); the thresholds as they are. Made once per tree.
-interface PackedNodes {
+export interface PackedNodes {
   links: Int32Array;
   thresholds: Float32Array;
 }
 const packed = new WeakMap<Tree, PackedNodes>();
-function packedNodes(tree: Tree): PackedNodes {
+export function packedNodes(tree: Tree): PackedNodes {
   const known = packed.get(tree);
   if (known) return known;
   const { feature, threshold, left, right, leaf } = tree;

@@ -34,15 +34,18 @@ export async function predictReference(
     const stem = join(request.outputDir, names[index]!);
     const image = await readImage(item.image);
     const prepared = await prepareImage(checkpoint, image, settings);
-    const probabilities = prepared.sample();
-    const mask = argmaxLabels(probabilities, checkpoint.labels);
+    // The plain probabilities where they are saved or Monte-Carlo samples share their tree
+    // traversal; a mask alone is found sooner.
+    const plain = request.save.probabilities || request.save.mcSamples > 0;
+    const probabilities = plain ? prepared.sample() : undefined;
+    const mask = probabilities ? argmaxLabels(probabilities, checkpoint.labels) : prepared.mask();
     if (params.largestComponent) keepLargestComponents(mask, image.geometry.dims);
     const output: PredictOutput = { id: item.id, mask: `${stem}_mask${extension}` };
     await writeMask(output.mask, mask, image);
     const type = request.save.probabilityType;
     if (request.save.probabilities) {
       output.probabilities = `${stem}_probabilities${extension}`;
-      await writeProbabilities(output.probabilities, probabilities, image, type);
+      await writeProbabilities(output.probabilities, probabilities!, image, type);
     }
     if (request.save.mcSamples > 0) {
       output.mcSamples = [];

@@ -1,5 +1,6 @@
 import type { Checkpoint } from './checkpoint.js';
 import { type FeatureColumns, computeFeatures, gatherRows } from './features.js';
+import { forestWinners } from './forest-winners.js';
 import { averageLeaves, forestLeaves, predictForest } from './forest.js';
 import type { HiddenNetwork } from './mlp-onnx.js';
 import { type Mlp, forwardOutput, outputLayer } from './mlp.js';
@@ -23,11 +24,13 @@ export interface RegionProbabilities {
 }
 
 // One image ready for prediction: `sample()` gives the plain class probabilities,
-// `sample(rng)` one Monte-Carlo sample.
+// `sample(rng)` one Monte-Carlo sample, `mask()` the label map argmaxLabels(sample()) gives
+// (for a forest, sooner: forest-winners.ts).
 export interface PreparedImage {
   voxels: number;
   inside: Int32Array;
   sample(rng?: Rng): RegionProbabilities;
+  mask(): Uint8Array;
 }
 
 export interface PredictSettings {
@@ -82,6 +85,25 @@ export async function prepareFeatures(
     return {
       voxels,
       inside,
+      mask() {
+        const { winner, sums } = forestWinners(
+          forest,
+          rows,
+          features.count,
+          inside.length,
+          factors,
+        );
+        // The rows whose vote ran to the end are finished as sample() finishes them.
+        const trees = forest.trees.length;
+        for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! / Math.max(1, trees);
+        reweightRows(sums, factors);
+        const mask = argmaxLabels(result(sums), checkpoint.labels);
+        for (let r = 0; r < inside.length; r++) {
+          const best = winner[r]!;
+          if (best >= 0) mask[inside[r]!] = best > 0 ? checkpoint.labels[best - 1]! : 0;
+        }
+        return mask;
+      },
       sample(rng) {
         const out = new Float32Array(inside.length * classes);
         const use = rng
@@ -98,15 +120,12 @@ export async function prepareFeatures(
   normalizeRows(rows, inside.length, model.normalization);
   const hidden = await settings.hiddenNetwork(rows, inside.length);
   const network = priorCorrected(model.mlp, checkpoint, settings.priorCorrection);
-  return {
-    voxels,
-    inside,
-    sample(rng) {
-      const out = new Float32Array(inside.length * classes);
-      forwardOutput(network, hidden, inside.length, out, rng);
-      return result(out);
-    },
+  const sample = (rng?: Rng) => {
+    const out = new Float32Array(inside.length * classes);
+    forwardOutput(network, hidden, inside.length, out, rng);
+    return result(out);
   };
+  return { voxels, inside, sample, mask: () => argmaxLabels(sample(), checkpoint.labels) };
 }
 
 // The most leaf indices kept for shared Monte-Carlo samples (256 MB); beyond, each sample

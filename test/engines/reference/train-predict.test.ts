@@ -76,6 +76,26 @@ test('predict writes masks on the image grid, probabilities summing to 1, and di
   }
 });
 
+test('a mask-only prediction (votes stopped once decided) gives the masks the full vote gives', async () => {
+  const full = predictRequest(fixture, checkpoint, 'full-vote', {
+    save: { probabilities: true, mcSamples: 0, probabilityType: 'float32' },
+  });
+  const quick = predictRequest(fixture, checkpoint, 'mask-only');
+  for (const [name, request] of [['full-vote', full] as const, ['mask-only', quick] as const]) {
+    const run = await runReference(fixture, 'predict', request, name);
+    assert.equal(run.exitCode, 0, run.stderr);
+  }
+  const outputs = async (path: string) =>
+    PredictResponse.parse(JSON.parse(await readFile(path, 'utf8'))).outputs;
+  const [fullOutputs, quickOutputs] = [await outputs(full.response), await outputs(quick.response)];
+  for (const [i, output] of quickOutputs.entries()) {
+    assert.equal(output.probabilities, undefined);
+    const [a, b] = [await readLabelMap(fullOutputs[i]!.mask), await readLabelMap(output.mask)];
+    assert.ok(a.data.some((v) => v > 0));
+    assert.deepEqual(b.data, a.data, `case ${output.id}`);
+  }
+});
+
 test('predict stores uint8 probabilities with scl_slope 1/255, summing to 1', async () => {
   const request = predictRequest(fixture, checkpoint, 'bytes', {
     save: { probabilities: true, mcSamples: 1, probabilityType: 'uint8' },
