@@ -7,11 +7,14 @@ import { labelAreaPerSlice, readSlices } from './read-slices.js';
 import type { WorklistEntry } from './worklist.js';
 
 // A worklist entry's picture: the slice drawn and the PNG, or why there is none.
-export type Thumbnail = { ok: true; slice: number; png: Buffer } | { ok: false; note: string };
+export type Thumbnail =
+  | { ok: true; organ: string; slice: number; png: Buffer }
+  | { ok: false; note: string };
 
-// Draws the thumbnail of each entry: the pool case's CT at the slice where the organ's QS score
-// is worst (the organ's largest slice in the pseudo label when the scorer did not record one),
-// with the pseudo label's outline. Reads files only; a missing or unreadable file gives a note.
+// Draws the thumbnail of each entry: the pool case's CT at the slice where its worst organ's
+// score is worst (the organ's largest slice in the pseudo label when the scorer did not record
+// one), with the pseudo label's outline. Reads files only; a missing or unreadable file, or a
+// case without organ scores, gives a note.
 export async function drawWorklistThumbnails(
   run: RunData,
   entries: readonly WorklistEntry[],
@@ -22,18 +25,20 @@ export async function drawWorklistThumbnails(
 }
 
 async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnail> {
+  const organ = entry.organs[0];
+  if (organ === undefined) return { ok: false, note: 'no organ scores to pick the organ shown' };
   const image = run.cases.find((c) => c.caseId === entry.caseId)?.imagePath;
   const labels = findPseudoLabels(run, entry.seed);
   const mask = labels?.masks.get(entry.caseId);
-  const value = organLabelValue(labels?.classes ?? null, entry.organ);
+  const value = organLabelValue(labels?.classes ?? null, organ.organ);
   if (image === undefined || !existsSync(image))
     return { ok: false, note: `CT of ${entry.caseId} not found` };
   if (labels === undefined) return { ok: false, note: 'the pool predict job is not done' };
   if (mask === undefined || !existsSync(mask))
     return { ok: false, note: `pseudo label of ${entry.caseId} not found` };
-  if (value === undefined) return { ok: false, note: `no label value for ${entry.organ}` };
+  if (value === undefined) return { ok: false, note: `no label value for ${organ.organ}` };
   try {
-    const z = entry.worstSlice ?? argmax(await labelAreaPerSlice(mask, value));
+    const z = organ.worstSlice ?? argmax(await labelAreaPerSlice(mask, value));
     const ct = await readSlices(image, [z]);
     const seg = await readSlices(mask, [z]);
     const [nx = 1, ny = 1] = ct.header.dims;
@@ -51,7 +56,7 @@ async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnai
       spacing: ct.header.spacing,
       affine: ct.header.affine,
     });
-    return { ok: true, slice: z, png };
+    return { ok: true, organ: organ.organ, slice: z, png };
   } catch (error) {
     if (isUserError(error)) return { ok: false, note: error.message };
     throw error;
