@@ -7,6 +7,8 @@ export interface ThumbnailSlice {
   ny: number;
   ct: Float32Array;
   labels: ArrayLike<number>;
+  // The ground truth on the same grid, where known: its outline of the organ is drawn too.
+  truth?: ArrayLike<number>;
   // The organ's label value; its outline is drawn.
   value: number;
   spacing: [number, number, number];
@@ -19,13 +21,15 @@ export const THUMBNAIL_WINDOW: [number, number] = [-200, 200];
 export const THUMBNAIL_SIZE = 200;
 // The least field of view (mm a side): enough of the body around a small organ to place it.
 const MIN_VIEW_MM = 160;
-const OUTLINE: [number, number, number] = [255, 196, 0];
+// The pseudo label's outline (amber) and the ground truth's (cyan).
+export const OUTLINE_COLOURS = { label: [255, 196, 0], truth: [0, 200, 255] } as const;
 
-// Draws a THUMBNAIL_SIZE-square PNG of the slice around the organ: a square view centred on it,
+// Draws a THUMBNAIL_SIZE-square PNG of the slice around the organ (in the pseudo label or the
+// ground truth): a square view centred on it,
 // twice its larger side plus 40 mm, at least MIN_VIEW_MM (and at most the slice's larger side),
 // moved to stay on the slice;
 // CT in the -200..200 window, smoothed (bilinear), black outside the slice; the organ's outline
-// in amber. Radiological view: the patient's right on the image's left and anterior up, as the
+// in the ground truth in cyan (where given), in the pseudo label in amber over it. Radiological view: the patient's right on the image's left and anterior up, as the
 // affine says; square pixels in mm. The whole slice, centred, when the organ is not in it.
 export function drawThumbnail(slice: ThumbnailSlice): Buffer {
   const view = viewBox(slice);
@@ -35,6 +39,7 @@ export function drawThumbnail(slice: ThumbnailSlice): Buffer {
   const flipY = dominantSign(slice.affine, 1) > 0;
   const png = new PNG({ width: size, height: size });
   const inside = new Uint8Array(size * size);
+  const insideTruth = new Uint8Array(size * size);
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
       // The pixel's centre in mm from the view's centre, then in voxel coordinates.
@@ -51,10 +56,13 @@ export function drawThumbnail(slice: ThumbnailSlice): Buffer {
       const i = Math.round(u);
       const j = Math.round(v);
       const onSlice = i >= 0 && j >= 0 && i < slice.nx && j < slice.ny;
-      inside[r * size + c] = onSlice && slice.labels[j * slice.nx + i] === slice.value ? 1 : 0;
+      const voxel = onSlice ? j * slice.nx + i : -1;
+      inside[r * size + c] = onSlice && slice.labels[voxel] === slice.value ? 1 : 0;
+      insideTruth[r * size + c] = onSlice && slice.truth?.[voxel] === slice.value ? 1 : 0;
     }
   }
-  drawOutline(png, inside);
+  if (slice.truth !== undefined) drawOutline(png, insideTruth, OUTLINE_COLOURS.truth);
+  drawOutline(png, inside, OUTLINE_COLOURS.label);
   return PNG.sync.write(png);
 }
 
@@ -82,7 +90,11 @@ function windowed(hu: number): number {
 }
 
 // Paints every pixel on either side of the mask's edge (a 2-pixel line).
-function drawOutline(png: PNG, inside: Uint8Array): void {
+function drawOutline(
+  png: PNG,
+  inside: Uint8Array,
+  colour: readonly [number, number, number],
+): void {
   const { width, height } = png;
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
@@ -94,7 +106,7 @@ function drawOutline(png: PNG, inside: Uint8Array): void {
         (r + 1 < height && inside[(r + 1) * width + c] !== here);
       if (!edge) continue;
       const p = 4 * (r * width + c);
-      [png.data[p], png.data[p + 1], png.data[p + 2]] = OUTLINE;
+      [png.data[p], png.data[p + 1], png.data[p + 2]] = colour;
     }
   }
 }
@@ -106,7 +118,8 @@ function viewBox(slice: ThumbnailSlice): { ci: number; cj: number; mm: number } 
   let [i0, i1, j0, j1] = [slice.nx, -1, slice.ny, -1];
   for (let j = 0; j < slice.ny; j++) {
     for (let i = 0; i < slice.nx; i++) {
-      if (slice.labels[j * slice.nx + i] !== slice.value) continue;
+      const at = j * slice.nx + i;
+      if (slice.labels[at] !== slice.value && slice.truth?.[at] !== slice.value) continue;
       i0 = Math.min(i0, i);
       i1 = Math.max(i1, i);
       j0 = Math.min(j0, j);

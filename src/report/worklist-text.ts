@@ -21,7 +21,7 @@ export function worklistLegend(worklist: Worklist & { available: true }, kind: E
       ? 'by case'
       : `worst first by ${by} (case score; the case's worst organs by ${by}, with the true Dice where the ground truth is known)`;
   const [lo, hi] = THUMBNAIL_WINDOW;
-  return `The cases each method picked at ${size} (seed ${worklist.seed}), one entry per case, ${order}. Picture: the worst organ on the slice where its score is worst (else its largest), CT window ${lo}..${hi} HU, the pseudo label outlined in amber.`;
+  return `The cases each method picked at ${size} (seed ${worklist.seed}), one entry per case, ${order}. Picture: the worst organ on the slice where its score is worst (else its largest), CT window ${lo}..${hi} HU, the pseudo label outlined in amber and, where known, the ground truth in cyan.`;
 }
 
 // "qs #1, oracle #4": the methods that picked the case and its rank in each.

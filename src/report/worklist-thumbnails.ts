@@ -13,8 +13,8 @@ export type Thumbnail =
 
 // Draws the thumbnail of each entry: the pool case's CT at the slice where its worst organ's
 // score is worst (the organ's largest slice in the pseudo label when the scorer did not record
-// one), with the pseudo label's outline. Reads files only; a missing or unreadable file, or a
-// case without organ scores, gives a note.
+// one), with the pseudo label's outline and, where the run knows it, the ground truth's. Reads
+// files only; a missing or unreadable file, or a case without organ scores, gives a note.
 export async function drawWorklistThumbnails(
   run: RunData,
   entries: readonly WorklistEntry[],
@@ -41,6 +41,7 @@ async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnai
     const z = organ.worstSlice ?? argmax(await labelAreaPerSlice(mask, value));
     const ct = await readSlices(image, [z]);
     const seg = await readSlices(mask, [z]);
+    const truth = await readTruth(run, entry.caseId, z);
     const [nx = 1, ny = 1] = ct.header.dims;
     const ctSlice = ct.slices.get(z);
     const segSlice = seg.slices.get(z);
@@ -52,6 +53,7 @@ async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnai
       ny,
       ct: ctSlice,
       labels: segSlice,
+      truth: truth?.length === segSlice.length ? truth : undefined,
       value,
       spacing: ct.header.spacing,
       affine: ct.header.affine,
@@ -59,6 +61,19 @@ async function thumbnailOf(run: RunData, entry: WorklistEntry): Promise<Thumbnai
     return { ok: true, organ: organ.organ, slice: z, png };
   } catch (error) {
     if (isUserError(error)) return { ok: false, note: error.message };
+    throw error;
+  }
+}
+
+// The case's ground truth at slice z where the run knows it (the demo's pool, a pool with
+// labels); undefined when it has none or it cannot be read (the picture goes without it).
+async function readTruth(run: RunData, caseId: string, z: number) {
+  const path = run.cases.find((c) => c.caseId === caseId)?.labelPath;
+  if (!path || !existsSync(path)) return undefined;
+  try {
+    return (await readSlices(path, [z])).slices.get(z);
+  } catch (error) {
+    if (isUserError(error)) return undefined;
     throw error;
   }
 }

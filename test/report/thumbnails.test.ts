@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import { THUMBNAIL_SIZE, drawThumbnail } from '../../src/report/draw-thumbnail.js';
+import { OUTLINE_COLOURS, THUMBNAIL_SIZE, drawThumbnail } from '../../src/report/draw-thumbnail.js';
 import { loadRun } from '../../src/report/load-run.js';
 import { findPseudoLabels } from '../../src/report/pseudo-labels.js';
 import { pickedByText } from '../../src/report/worklist-text.js';
@@ -121,6 +121,34 @@ test('an organ at the edge of the slice: the view stays on the slice (no black b
     assert.notDeepEqual(pixel(png, x, y), [0, 0, 0], `corner ${x},${y} shows the slice (0 HU)`);
   const [x0, , y0] = outlineBox(png);
   assert.ok(x0 > 150 && y0 > 150, 'the organ (low i, low j) lies in the lower right corner');
+});
+
+test('with the ground truth: its outline in cyan, the pseudo label in amber, both in view', () => {
+  const n = 100;
+  const labels = new Uint8Array(n * n);
+  const truth = new Uint8Array(n * n);
+  for (let j = 40; j < 50; j++) for (let i = 20; i < 30; i++) labels[j * n + i] = 4;
+  for (let j = 40; j < 50; j++) for (let i = 70; i < 80; i++) truth[j * n + i] = 4;
+  const png = PNG.sync.read(
+    drawThumbnail({
+      nx: n,
+      ny: n,
+      ct: new Float32Array(n * n),
+      labels,
+      truth,
+      value: 4,
+      spacing: [1, 1, 1],
+      affine: RAS,
+    }),
+  );
+  const count = (colour: readonly number[]) => {
+    let k = 0;
+    for (let y = 0; y < png.height; y++)
+      for (let x = 0; x < png.width; x++) if (pixel(png, x, y).join() === colour.join()) k++;
+    return k;
+  };
+  assert.ok(count(OUTLINE_COLOURS.label) > 50, 'the pseudo label is outlined');
+  assert.ok(count(OUTLINE_COLOURS.truth) > 50, 'the ground truth, 50 mm away, is outlined too');
 });
 
 test("the worklist: the cases each method's selection revised, worst organs with true Dice", async () => {
