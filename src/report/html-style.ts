@@ -18,7 +18,7 @@ dl.run dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace;
 .scroll { overflow-x: auto; }
 .scroll + .scroll { margin-top: 14px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
-th, td { padding: 4px 7px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th, td { padding: 4px 5px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { background: #eef1f4; font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 4em; }
 th:first-child, td:first-child { text-align: left; }
 tr.baseline td { background: #f3f6fa; font-style: italic; }
