@@ -52,7 +52,7 @@ export interface Report {
 }
 
 export interface BuildReportOptions {
-  // How many worst labels the worklist lists (default 20).
+  // How many of each method's picks the worklist lists (default 20; the run's budget bounds it).
   worklistSize?: number;
   // Draw worklist thumbnails (reads one CT slice and one pseudo label per entry; default true).
   thumbnails?: boolean;

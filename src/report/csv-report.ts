@@ -2,6 +2,7 @@ import { type CsvCell as Cell, toCsv } from '../csv/to-csv.js';
 import type { Report } from './build-report.js';
 import type { CostFigures } from './method-costs.js';
 import type { MethodRow } from './method-table.js';
+import { organText, pickedByText } from './worklist-text.js';
 
 // The method table in tidy long form, one value a line (run, method, budget, measure, value):
 // pandas.read_csv(...).pivot(index=['method', 'budget'], columns='measure', values='value').
@@ -55,7 +56,7 @@ export function rankingCsv(report: Report): string {
   );
 }
 
-// The worklist with each thumbnail's file (relative to the CSV), worst QS score first.
+// The worklist with each thumbnail's file (relative to the CSV), in the worklist's order.
 export function worklistCsv(report: Report, thumbnailFiles: readonly (string | null)[]): string {
   const entries = report.worklist.available ? report.worklist.entries : [];
   const rows = entries.map((e, i) => {
@@ -63,14 +64,29 @@ export function worklistCsv(report: Report, thumbnailFiles: readonly (string | n
     return [
       e.rank,
       e.caseId,
-      e.organ,
-      e.qsScore,
+      pickedByText(e),
+      e.score,
       e.trueDice,
-      t?.ok ? t.slice : e.worstSlice,
+      e.organs.map(organText).join('; '),
+      t?.ok ? t.organ : null,
+      t?.ok ? t.slice : null,
       thumbnailFiles[i] ?? null,
     ];
   });
-  return toCsv(['rank', 'case', 'organ', 'qs_score', 'true_dice', 'slice', 'thumbnail'], rows);
+  return toCsv(
+    [
+      'rank',
+      'case',
+      'picked_by',
+      'score',
+      'true_dice',
+      'worst_organs',
+      'organ',
+      'slice',
+      'thumbnail',
+    ],
+    rows,
+  );
 }
 
 function measuresOf(r: MethodRow): [string, Cell][] {

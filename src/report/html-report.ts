@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Report } from './build-report.js';
+import { THUMBNAIL_SIZE } from './draw-thumbnail.js';
 import { formatBytes, formatDuration, formatNumber } from './format-values.js';
 import { REPORT_CSS } from './html-style.js';
 import { GROUP_LEGEND, methodTableLegend } from './markdown-report.js';
@@ -10,6 +11,9 @@ import {
   rankingCells,
   trainingStartText,
 } from './table-cells.js';
+import { pickedByText, worklistHeading, worklistLegend } from './worklist-text.js';
+import type { Thumbnail } from './worklist-thumbnails.js';
+import type { WorklistEntry } from './worklist.js';
 
 // Escapes text for HTML element content and attribute values.
 export function escapeHtml(text: string): string {
@@ -90,7 +94,7 @@ export function reportHtml(report: Report): string {
   } else {
     parts.push(`<p>Not available: ${escapeHtml(report.ranking.note)}.</p>`);
   }
-  parts.push('<h2>Worklist: worst pseudo labels by QS</h2>');
+  parts.push(`<h2>${escapeHtml(worklistHeading(r.kind))}</h2>`);
   parts.push(worklistSection(report));
   parts.push('<h2>Jobs</h2>', jobsSection(report));
   return htmlPage(`Report: ${r.name}`, parts.join('\n'));
@@ -165,23 +169,37 @@ function pickColumns(table: TextTable, keep: (i: number) => boolean): TextTable 
 }
 
 function worklistSection(report: Report): string {
-  if (!report.worklist.available)
-    return `<p>Not available: ${escapeHtml(report.worklist.note)}.</p>`;
-  if (report.worklist.entries.length === 0) return '<p>No scored pool labels.</p>';
-  const cards = report.worklist.entries.map((e, i) => {
-    const t = report.thumbnails[i];
-    const alt = `${e.caseId} ${e.organ}`;
-    const picture = t?.ok
-      ? `<img alt="${escapeHtml(alt)}" src="data:image/png;base64,${t.png.toString('base64')}">`
-      : `<div class="none">${escapeHtml(t ? t.note : 'no thumbnail')}</div>`;
-    const truth =
-      e.trueDice === null
-        ? ''
-        : ` · true Dice <span class="${e.trueDice < 0.8 ? 'bad' : ''}">${formatNumber(e.trueDice)}</span>`;
-    const slice = t?.ok ? ` · slice ${t.slice}` : '';
-    return `<div class="card">${picture}<div class="what">#${e.rank} ${escapeHtml(e.caseId)} · ${escapeHtml(e.organ)}</div><div class="nums">QS ${formatNumber(e.qsScore)}${truth}${slice}</div></div>`;
-  });
-  return `<p class="legend">The pool's organ labels with the lowest QS scores (seed ${report.worklist.seed}), worst first: the CT slice where the score is worst (or the organ's largest), window −200..200 HU, the pseudo label's outline in amber.</p>\n<div class="worklist">\n${cards.join('\n')}\n</div>`;
+  const worklist = report.worklist;
+  if (!worklist.available) return `<p>Not available: ${escapeHtml(worklist.note)}.</p>`;
+  if (worklist.entries.length === 0) return '<p>No case picked.</p>';
+  const cards = worklist.entries.map((e, i) =>
+    worklistCard(e, report.thumbnails[i], worklist.rankedBy),
+  );
+  return `<p class="legend">${escapeHtml(worklistLegend(worklist, report.run.kind))}</p>\n<div class="worklist">\n${cards.join('\n')}\n</div>`;
+}
+
+// One case: its picture (fixed size, so the captions line up), then what a reviewer needs.
+function worklistCard(e: WorklistEntry, t: Thumbnail | undefined, rankedBy: string | null): string {
+  const size = THUMBNAIL_SIZE;
+  const picture = t?.ok
+    ? `<img width="${size}" height="${size}" alt="${escapeHtml(`${e.caseId} ${t.organ} slice ${t.slice}`)}" src="data:image/png;base64,${t.png.toString('base64')}">`
+    : `<div class="none">${escapeHtml(t ? t.note : 'no picture')}</div>`;
+  const truth = e.trueDice === null ? '' : ` · true Dice ${diceHtml(e.trueDice)}`;
+  const organs = e.organs
+    .map((o) => {
+      const organTruth = o.trueDice === null ? '' : ` (true ${diceHtml(o.trueDice)})`;
+      return `<li>${escapeHtml(o.organ)} ${formatNumber(o.score)}${organTruth}</li>`;
+    })
+    .join('');
+  const shown = t?.ok
+    ? `<div class="shown">pictured: ${escapeHtml(t.organ)}, slice ${t.slice}</div>`
+    : '';
+  return `<div class="card">${picture}<div class="what">#${e.rank} ${escapeHtml(e.caseId)}</div><div class="nums">${escapeHtml(rankedBy ?? 'score')} ${formatNumber(e.score)}${truth}</div><ul class="organs">${organs}</ul><div class="picked">picked by ${escapeHtml(pickedByText(e))}</div>${shown}</div>`;
+}
+
+// A true Dice, in red below 0.8 (a label worth revising).
+function diceHtml(dice: number): string {
+  return `<span class="${dice < 0.8 ? 'bad' : ''}">${formatNumber(dice)}</span>`;
 }
 
 function jobsSection(report: Report): string {

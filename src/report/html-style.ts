@@ -18,7 +18,7 @@ dl.run dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace;
 .scroll { overflow-x: auto; }
 .scroll + .scroll { margin-top: 14px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }
-th, td { padding: 4px 7px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th, td { padding: 4px 5px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { background: #eef1f4; font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 4em; }
 th:first-child, td:first-child { text-align: left; }
 tr.baseline td { background: #f3f6fa; font-style: italic; }
@@ -27,13 +27,28 @@ tr.budget-start td { border-top: 2px solid #aab4be; }
 figure { margin: 12px 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 12.5px; }
-.worklist { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px; }
-.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fafbfc; }
-.card img { display: block; width: 172px; height: auto; image-rendering: pixelated; background: #000; margin: 0 auto 6px; }
-.card .none { width: 172px; height: 120px; margin: 0 auto 6px; display: flex; align-items: center;
-  justify-content: center; text-align: center; color: var(--muted); background: #eceff2; font-size: 12px; padding: 6px; }
+.worklist { display: grid; grid-template-columns: repeat(auto-fill, minmax(218px, 1fr)); gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fafbfc; break-inside: avoid; }
+.card img, .card .none { display: block; width: 200px; height: 200px; margin: 0 auto 6px; border-radius: 3px; }
+.card img { background: #000; }
+.card .none { display: flex; align-items: center; justify-content: center; text-align: center;
+  color: var(--muted); background: #eceff2; font-size: 12px; padding: 6px; }
 .card .what { font-weight: 600; }
-.card .nums { color: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.card .nums, .card .picked, .card .shown { color: var(--muted); font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.card .organs { margin: 2px 0; padding-left: 16px; font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.card .organs li { margin: 0; }
 .bad { color: #b42318; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
+@media print {
+  body { background: #fff; font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  .legend, figcaption { font-size: 10px; }
+  table { font-size: 8.5px; }
+  th, td { padding: 2px 3px; white-space: normal; }
+  th { min-width: 0; }
+  h2 { break-after: avoid; }
+  tr, figure, .card { break-inside: avoid; }
+  .worklist { grid-template-columns: repeat(3, 1fr); }
+}
 `;

@@ -24,7 +24,13 @@ export {
   type RankingRow,
   rankingQuality,
 } from './ranking-quality.js';
-export { QS_METHOD, type Worklist, type WorklistEntry, buildWorklist } from './worklist.js';
+export {
+  QS_METHOD,
+  type Worklist,
+  type WorklistEntry,
+  type WorklistOrgan,
+  buildWorklist,
+} from './worklist.js';
 export { type Thumbnail, drawWorklistThumbnails } from './worklist-thumbnails.js';
-export { THUMBNAIL_WINDOW, drawThumbnail } from './draw-thumbnail.js';
+export { THUMBNAIL_SIZE, THUMBNAIL_WINDOW, drawThumbnail } from './draw-thumbnail.js';
 export { renderVegaLiteSvg } from './vega-svg.js';

@@ -8,6 +8,7 @@ import {
   trainingStartText,
   worklistCells,
 } from './table-cells.js';
+import { worklistHeading, worklistLegend } from './worklist-text.js';
 
 // A GitHub-flavoured Markdown table (pipes in cells escaped).
 export function markdownTable(table: TextTable): string {
@@ -61,13 +62,18 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
   } else {
     out.push(`Not available: ${report.ranking.note}.`, '');
   }
-  out.push('## Worklist: worst pseudo labels by QS', '');
-  if (report.worklist.available) {
-    out.push(markdownTable(worklistCells(report.worklist.entries, report.thumbnails)), '');
+  out.push(`## ${worklistHeading(report.run.kind)}`, '');
+  const worklist = report.worklist;
+  if (worklist.available) {
+    out.push(worklistLegend(worklist, report.run.kind), '');
+    out.push(
+      markdownTable(worklistCells(worklist.entries, report.thumbnails, worklist.rankedBy)),
+      '',
+    );
     if (files.worklistCsv)
       out.push(`Thumbnails: next to \`${files.worklistCsv}\` and in the HTML report.`, '');
   } else {
-    out.push(`Not available: ${report.worklist.note}.`, '');
+    out.push(`Not available: ${worklist.note}.`, '');
   }
   return `${out.join('\n')}\n`;
 }

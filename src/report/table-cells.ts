@@ -12,6 +12,7 @@ import {
 import type { GroupTable } from './group-table.js';
 import type { MethodRow } from './method-table.js';
 import { ORACLE_METHOD, type RankingRow } from './ranking-quality.js';
+import { organText, pickedByText } from './worklist-text.js';
 import type { Thumbnail } from './worklist-thumbnails.js';
 import type { WorklistEntry } from './worklist.js';
 
@@ -117,22 +118,33 @@ export function rankingCells(rows: readonly RankingRow[]): TextTable {
   };
 }
 
-// The worklist: rank, case, organ, QS score, true Dice, the slice shown.
+// The worklist: rank, case, the methods that picked it, its score and true Dice, its worst
+// organs, and the organ and slice pictured.
 export function worklistCells(
   entries: readonly WorklistEntry[],
   thumbnails: readonly Thumbnail[],
+  rankedBy: string | null,
 ): TextTable {
   return {
-    header: ['rank', 'case', 'organ', 'QS score', 'true Dice', 'slice'],
+    header: [
+      'rank',
+      'case',
+      'picked by',
+      `${rankedBy ?? 'score'}`,
+      'true Dice',
+      'worst organs',
+      'pictured',
+    ],
     rows: entries.map((e, i) => {
       const t = thumbnails[i];
       return [
         String(e.rank),
         e.caseId,
-        e.organ,
-        formatNumber(e.qsScore),
+        pickedByText(e),
+        formatNumber(e.score),
         formatNumber(e.trueDice),
-        t?.ok ? String(t.slice) : e.worstSlice === null ? '–' : String(e.worstSlice),
+        e.organs.map(organText).join('; ') || '–',
+        t?.ok ? `${t.organ}, slice ${t.slice}` : '–',
       ];
     }),
   };

@@ -48,7 +48,7 @@ export async function writeReport(
   return written;
 }
 
-// Writes worklist/NN-case-organ.png per thumbnail (the folder is replaced, so a report written
+// Writes worklist/NN-case-organ.png per thumbnail (the organ pictured) (the folder is replaced, so a report written
 // again holds no stale pictures); returns each entry's file or null.
 async function writeThumbnails(report: Report, outDir: string): Promise<(string | null)[]> {
   const dir = join(outDir, WORKLIST_DIR);
@@ -64,7 +64,7 @@ async function writeThumbnails(report: Report, outDir: string): Promise<(string 
       files.push(null);
       continue;
     }
-    const name = `${String(entry.rank).padStart(width, '0')}-${safeName(entry.caseId)}-${safeName(entry.organ)}.png`;
+    const name = `${String(entry.rank).padStart(width, '0')}-${safeName(entry.caseId)}-${safeName(t.organ)}.png`;
     await writeFile(join(dir, name), t.png);
     files.push(`${WORKLIST_DIR}/${name}`);
   }

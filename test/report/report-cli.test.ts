@@ -29,7 +29,11 @@ test('sentinel report writes Markdown, HTML, CSV, JSON, the budget curve and the
   ]) {
     assert.ok(existsSync(join(out, file)), file);
   }
-  assert.equal(readdirSync(join(out, 'worklist')).filter((f) => f.endsWith('.png')).length, 9);
+  assert.equal(
+    readdirSync(join(out, 'worklist')).filter((f) => f.endsWith('.png')).length,
+    3,
+    'one picture per case the selections revised',
+  );
   const svg = readFileSync(join(out, 'budget-curve.svg'), 'utf8');
   assert.match(svg, /^<svg /);
   assert.match(svg, /budget N/);
@@ -39,7 +43,19 @@ test('sentinel report writes Markdown, HTML, CSV, JSON, the budget curve and the
   assert.ok(csv.includes('demo,qs,1,dsc_p_vs_random,0.005865153228'));
   assert.ok(csv.includes('demo,qs,1,qe_wall_s,12'));
   const worklist = readFileSync(join(out, 'worklist.csv'), 'utf8').split('\n');
-  assert.equal(worklist[1], '1,phantom_0003,liver,0.41,0.4,14,worklist/1-phantom_0003-liver.png');
+  assert.equal(
+    worklist[0],
+    'rank,case,picked_by,score,true_dice,worst_organs,organ,slice,thumbnail',
+  );
+  assert.ok(worklist[1]?.startsWith('1,phantom_0003,"qs #1, entropy #1, oracle #1",0.72'));
+  assert.ok(worklist[1]?.endsWith(',liver,14,worklist/1-phantom_0003-liver.png'));
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  const table = md.slice(md.indexOf('## Worklist: the cases sent to revision'));
+  assert.match(
+    table,
+    /\| 1 \| phantom_0003 \| qs #1, entropy #1, oracle #1 \| 0\.724 \| 0\.730 \| liver 0\.410 \(true 0\.400\); spleen/,
+  );
+  assert.doesNotMatch(table, /n\/a/, 'the true Dice of every listed case is known');
   const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(json.format, 'sentinel-report/1');
   assert.equal(json.methodTable.length, 7);
@@ -58,7 +74,7 @@ test('one budget: a method plot instead of the curve; --format picks the files; 
     '--out',
     out,
     '--worklist',
-    '2',
+    '1',
   ]);
   assert.equal(result.exitCode, 0, result.stderr);
   assert.deepEqual(readdirSync(out).sort(), ['methods.svg', 'report.md', 'worklist']);
@@ -71,6 +87,7 @@ test('one budget: a method plot instead of the curve; --format picks the files; 
       .map((l) => l.split(' | ')[0]),
     ['| method', '| M0', '| qs', '| entropy', '| random'],
   );
+  // each method's first pick: phantom_0003 (qs, entropy, oracle) and phantom_0002 (random)
   assert.equal(readdirSync(join(out, 'worklist')).length, 2);
 });
 
@@ -96,7 +113,7 @@ test('an empty run gives a report that says there is nothing yet; no oracle: say
   const md = readFileSync(join(run, 'report', 'report.md'), 'utf8');
   assert.match(md, /No evaluation results yet/);
   assert.match(md, /No results to tabulate yet/);
-  assert.match(md, /Not available: no QS scores yet: the QS score job has not finished/);
+  assert.match(md, /Not available: no selection recorded yet: no method's cases sent to revision/);
   const noOracle = await makeReportRun({ oracle: false });
   assert.equal((await runSentinel(['report', '--run', noOracle, '--format', 'md'])).exitCode, 0);
   assert.match(

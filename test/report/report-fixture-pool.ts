@@ -4,6 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASE_LEVEL_ORGAN } from '../../src/db/schema.js';
 import type { ScoreInput } from '../../src/db/scores.js';
+import { recordSelection } from '../../src/db/selections.js';
+import type { Db } from '../../src/db/types.js';
+import { selectLowest } from '../../src/experiment/select.js';
 import { type DemoDataset, phantomClassMap } from '../../src/phantom/index.js';
 import { readLabelMap, writeNifti } from '../../src/volume/index.js';
 
@@ -61,6 +64,31 @@ export function poolScores(experimentId: number, data: DemoDataset, oracle: bool
     add('random', seed, (ci, o) => ((ci * 7 + o.length * 3 + seed * 5) % 11) / 11);
   if (oracle) add('oracle', 0, truth);
   return rows;
+}
+
+// Each method's AL selection per seed and budget from the pool scores, as al-run records them
+// (the lowest case scores; deterministic methods' scores are under seed 0, random's per seed).
+export function recordPoolSelections(
+  db: Db,
+  experimentId: number,
+  scores: readonly ScoreInput[],
+  budgets: readonly number[],
+): void {
+  const methods = [...new Set(scores.map((s) => s.method))];
+  for (const method of methods) {
+    for (const seed of SEEDS) {
+      const cases = scores
+        .filter((s) => s.method === method && s.organ === CASE_LEVEL_ORGAN)
+        .filter((s) => s.seed === (method === 'random' ? seed : 0))
+        .map((s) => ({ caseId: s.caseId, score: s.value }));
+      for (const budget of budgets)
+        recordSelection(
+          db,
+          { experimentId, method, seed, budget },
+          selectLowest(cases, budget, seed),
+        );
+    }
+  }
 }
 
 // The pool predict job's folder: each pool case's ground truth with its liver cut in half

@@ -21,7 +21,12 @@ import { insertScores } from '../../src/db/scores.js';
 import type { Db } from '../../src/db/types.js';
 import { type DemoDataset, makeDemoDataset } from '../../src/phantom/index.js';
 import { DICE, testMetrics } from './report-fixture-metrics.js';
-import { SEEDS, poolScores, writePseudoLabels } from './report-fixture-pool.js';
+import {
+  SEEDS,
+  poolScores,
+  recordPoolSelections,
+  writePseudoLabels,
+} from './report-fixture-pool.js';
 
 export { ORGANS, SEEDS, TRUE_DICE } from './report-fixture-pool.js';
 export { DICE } from './report-fixture-metrics.js';
@@ -170,7 +175,9 @@ export async function makeReportRun(options: FixtureOptions = {}): Promise<strin
         doneJob(db, id, { key, kind: 'score', method, seed }, wall, {});
       }
     }
-    insertScores(db, poolScores(id, data, options.oracle !== false));
+    const scores = poolScores(id, data, options.oracle !== false);
+    insertScores(db, scores);
+    recordPoolSelections(db, id, scores, budgets);
     insertMetrics(db, testMetrics(id, data, budgets, options.unfinished === true));
     for (const [method, perBudget] of Object.entries(DICE)) {
       if (method === BASELINE_METHOD) continue;

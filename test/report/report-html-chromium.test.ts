@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { THUMBNAIL_SIZE } from '../../src/report/draw-thumbnail.js';
 import { tinyExperiment } from '../experiment/tiny-config.js';
 import { skipOrFail } from '../requirements/skip-or-fail.js';
 import { runSentinel } from '../run-cli.js';
@@ -41,13 +42,15 @@ async function openInChromium(file: string, screenshot: string) {
       title: document.title,
       tables: document.querySelectorAll('table').length,
       svgs: document.querySelectorAll('figure svg').length,
-      images: [...document.querySelectorAll('img')].map((i) => ({ ok: i.complete && i.naturalWidth > 0, src: i.src.slice(0, 22) })),
+      images: [...document.querySelectorAll('img')].map((i) => ({ ok: i.complete && i.naturalWidth > 0, src: i.src.slice(0, 22), size: [i.naturalWidth, i.naturalHeight, i.width, i.height] })),
+      cards: [...document.querySelectorAll('.worklist .card')].map((c) => ({ top: Math.round(c.getBoundingClientRect().top), caption: Math.round(c.querySelector('.what').getBoundingClientRect().top), text: c.textContent })),
       methodRows: document.querySelectorAll('table')[0]?.querySelectorAll('tbody tr').length ?? 0,
     })`)) as {
       title: string;
       tables: number;
       svgs: number;
-      images: { ok: boolean; src: string }[];
+      images: { ok: boolean; src: string; size: number[] }[];
+      cards: { top: number; caption: number; text: string }[];
       methodRows: number;
     };
     mkdirSync(shots, { recursive: true });
@@ -85,10 +88,23 @@ test(
     assert.equal(facts.title, 'Report: demo');
     assert.equal(facts.methodRows, 7);
     assert.equal(facts.svgs, 1, 'the budget curve');
-    assert.equal(facts.images.length, 9);
+    assert.equal(facts.images.length, 3, 'one picture per revised case');
     assert.ok(
       facts.images.every((i) => i.ok && i.src.startsWith('data:image/png')),
       'every thumbnail decodes',
+    );
+    const side = THUMBNAIL_SIZE;
+    assert.ok(
+      facts.images.every((i) => i.size.join() === [side, side, side, side].join()),
+      `every thumbnail is ${side} px square, drawn at its size`,
+    );
+    const rows = new Map<number, number[]>();
+    for (const c of facts.cards) rows.set(c.top, [...(rows.get(c.top) ?? []), c.caption]);
+    for (const captions of rows.values())
+      assert.equal(new Set(captions).size, 1, 'the captions of a row of cards line up');
+    assert.match(
+      facts.cards[0]?.text ?? '',
+      /phantom_0003.*true Dice 0\.730.*liver 0\.410 \(true 0\.400\).*picked by qs #1, entropy #1, oracle #1/,
     );
     assert.ok(statSync(screenshot).size > 10_000, `screenshot at ${screenshot}`);
   },

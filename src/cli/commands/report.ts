@@ -42,7 +42,7 @@ const report = defineCommand({
     ),
     worklist: stringFlag(
       'N',
-      'worst-scored labels to list for review (0: none)',
+      "cases of each method's selection (largest budget, first seed) to list for review (0: none)",
       wholeNumber(),
       '20',
     ),
