@@ -9,6 +9,7 @@ import type {
   RunExecutor,
 } from '../process-executor.js';
 import type { ProcessResult, RunProcessOptions } from '../run-process.js';
+import { checkSubmissionAccepted } from './check-submission.js';
 import { QueueWatcher } from './queue-watcher.js';
 import { type SlurmRunState, runSubmission } from './run-submission.js';
 import { cancelJobs, cancelJobsSync, checkSlurmReachable, showJob } from './slurm-cli.js';
@@ -30,6 +31,7 @@ export function createSlurmRunExecutor(config: SlurmExecutorConfig): RunExecutor
     name: 'slurm',
     async prepare(running: readonly Job[]) {
       await checkSlurmReachable();
+      await checkSubmissionAccepted(config);
       for (const job of running) {
         const found = await findAttempt(job);
         if (found) reattachable.set(job.key, found);
