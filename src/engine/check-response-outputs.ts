@@ -23,9 +23,8 @@ export async function checkPredictOutputs(
   response: PredictResponse,
 ): Promise<OutputProblem | undefined> {
   const byId = new Map(response.outputs.map((o) => [o.id, o]));
-  const unknown = response.outputs
-    .filter((o) => !request.cases.some((c) => c.id === o.id))
-    .map((o) => o.id);
+  const asked = new Set(request.cases.map((c) => c.id));
+  const unknown = response.outputs.filter((o) => !asked.has(o.id)).map((o) => o.id);
   if (unknown.length > 0)
     return bad(`the response lists cases that were not asked for: ${unknown.join(', ')}`);
   if (byId.size !== response.outputs.length) return bad('the response lists a case more than once');

@@ -114,7 +114,8 @@ async function loadMsdDataset(datasetPath: string, splitPath: string): Promise<E
   };
   const s = split.data;
   const all = [...s.labeled, ...s.pool, ...s.test];
-  const repeated = all.find((id, i) => all.indexOf(id) !== i);
+  const seen = new Set<string>();
+  const repeated = all.find((id) => seen.size === seen.add(id).size);
   if (repeated) {
     throw new UserError(`${splitPath}: case ${repeated} appears twice`, {
       hint: 'each case belongs to one role',

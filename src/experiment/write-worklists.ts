@@ -26,14 +26,17 @@ export async function writeWorklists(
     const organRows = listScores(db, experimentId, { method }).filter(
       (r) => r.organ !== CASE_LEVEL_ORGAN,
     );
+    // The seed's rows when the method has any (a randomized method), else all of them; by case.
+    const ofSeed = organRows.some((o) => o.seed === seed);
+    const byCase = new Map<string, typeof organRows>();
+    for (const r of organRows) {
+      if (r.value === null || (ofSeed && r.seed !== seed)) continue;
+      const rows = byCase.get(r.caseId);
+      if (rows) rows.push(r);
+      else byCase.set(r.caseId, [r]);
+    }
     const lines = picked.map((p) => {
-      const organs = organRows
-        .filter(
-          (r) =>
-            r.caseId === p.caseId &&
-            r.value !== null &&
-            (r.seed === seed || !organRows.some((o) => o.seed === seed)),
-        )
+      const organs = (byCase.get(p.caseId) ?? [])
         .sort((a, b) => (a.value as number) - (b.value as number))
         .slice(0, 5)
         .map((r) => `${r.organ}=${(r.value as number).toFixed(3)}`)

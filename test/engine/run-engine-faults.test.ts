@@ -101,6 +101,14 @@ test('an engine that writes labels outside the class map', async () => {
   );
 });
 
+test('an engine whose response lists a case that was not asked for', async () => {
+  const { dir, predict } = await smallCases();
+  const result = await runEngine(fakeEngineConfig('extra-case'), predict(), {
+    jobDir: join(dir, 'job'),
+  });
+  await assertFailed(result, 'bad-output', /lists cases that were not asked for: not-asked$/);
+});
+
 test('an engine command that cannot start', async () => {
   const { dir, train } = await smallCases();
   const engine = { ...fakeEngineConfig('good'), command: ['/no/such/engine', '{request}'] };

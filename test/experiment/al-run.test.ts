@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runSentinel } from '../run-cli.js';
@@ -145,6 +146,10 @@ test('al-run --export-worklist stops after writing what to revise', async () => 
   ]);
   assert.equal(result.exitCode, 0, result.stderr);
   assert.match(result.stdout, /worklist-entropy\.csv/);
+  const worklist = (await readFile(join(out, 'worklist-entropy.csv'), 'utf8')).trim().split('\n');
+  assert.equal(worklist.length, 3, 'a header and the 2 cases to revise');
+  for (const line of worklist.slice(1))
+    assert.match(line, /^\d,phantom_\d+,-?[\d.]+,(\w+=-?\d+\.\d{3} ?){5},\//, 'worst organs');
   const finetunes = queryRun(
     join(out, 'sentinel.db'),
     "select * from jobs where key like 'finetune/%'",

@@ -75,6 +75,9 @@ export async function runSubmission(
       if (!(error instanceof SlurmCommandError)) throw error;
       return failAll('spawn', `could not submit: ${error.message}`);
     }
+    // Beside the tasks: which Slurm job runs them, to find this folder again once Slurm has
+    // forgotten the job (recorded-attempt.ts).
+    await writeFile(`${base}.id`, `${id}\n`);
     submission.onSubmitted(id);
   }
 

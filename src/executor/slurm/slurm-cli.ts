@@ -43,6 +43,12 @@ export async function submitBatch(options: readonly string[], script: string): P
   return id;
 }
 
+// Asks sbatch whether it would accept a batch script with these options (--test-only: nothing
+// is queued); resolves when it would, throws a SlurmCommandError saying why when not.
+export async function testSubmission(options: readonly string[], script: string): Promise<void> {
+  await slurm('sbatch', ['--test-only', ...options], script);
+}
+
 // The ids of this user's jobs still queued or running (an array job counts under its own id).
 export async function listQueuedJobs(): Promise<Set<string>> {
   const out = await slurm('squeue', ['-h', '-u', userInfo().username, '-o', '%F']);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Job } from '../../db/jobs.js';
 import type { SlurmExecutorConfig } from '../executor-config.js';
 import type {
@@ -9,7 +10,9 @@ import type {
   RunExecutor,
 } from '../process-executor.js';
 import type { ProcessResult, RunProcessOptions } from '../run-process.js';
+import { checkSubmissionAccepted } from './check-submission.js';
 import { QueueWatcher } from './queue-watcher.js';
+import { findRecordedAttempt } from './recorded-attempt.js';
 import { type SlurmRunState, runSubmission } from './run-submission.js';
 import { cancelJobs, cancelJobsSync, checkSlurmReachable, showJob } from './slurm-cli.js';
 
@@ -30,6 +33,7 @@ export function createSlurmRunExecutor(config: SlurmExecutorConfig): RunExecutor
     name: 'slurm',
     async prepare(running: readonly Job[]) {
       await checkSlurmReachable();
+      await checkSubmissionAccepted(config);
       for (const job of running) {
         const found = await findAttempt(job);
         if (found) reattachable.set(job.key, found);
@@ -51,15 +55,19 @@ export function createSlurmRunExecutor(config: SlurmExecutorConfig): RunExecutor
   };
 }
 
-// A job recorded running on Slurm whose first submission Slurm still knows (queued, running or
-// recently ended), with the attempt folder it runs in (its WorkDir).
+// A job recorded running on Slurm, with the attempt folder its first submission runs in: its
+// WorkDir while Slurm knows it (queued, running or recently ended), else the folder that
+// recorded its id (a job that ended past MinJobAge: its results are read from the status files
+// it wrote, and it is not run again).
 async function findAttempt(job: Job): Promise<Reattach | undefined> {
   if (job.executor !== 'slurm' || !job.externalId) return undefined;
   const externalIds = job.externalId.split(',').filter(Boolean);
   const first = externalIds[0];
   if (first === undefined) return undefined;
   const records = await showJob(first).catch(() => undefined);
-  const dir = records?.[0]?.WorkDir;
+  const known = records?.[0]?.WorkDir;
+  const dir =
+    known ?? (job.logPath ? await findRecordedAttempt(dirname(job.logPath), first) : undefined);
   if (!dir || !existsSync(dir)) return undefined;
   return { dir, externalIds };
 }
