@@ -62,7 +62,7 @@ export default {
       organs: labels.map((l) => {
         const n = counts[i].get(l) ?? 0;
         const m = typical.get(l);
-        const score = n === 0 || !m ? missing : -Math.abs(Math.log(n / m));
+        const score = n === 0 || !m ? missing : 0 - Math.abs(Math.log(n / m));
         return { organ: context.classes[String(l)], score };
       }),
       // caseScore left out: the case score is the mean of its organ scores.
