@@ -21,15 +21,15 @@ after(stopTestCluster);
 const results = (db: string) => ({
   metrics: queryRun(
     db,
-    'select method, seed, budget, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5',
+    'select method, seed, budget, round, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5, 6',
   ),
   scores: queryRun(
     db,
-    'select method, seed, case_id, organ, value, slices from scores order by 1, 2, 3, 4',
+    'select method, seed, round, budget, case_id, organ, value, slices from scores order by 1, 2, 3, 4, 5, 6',
   ),
   selections: queryRun(
     db,
-    'select method, seed, budget, case_id, rank from selections order by 1, 2, 3, 5',
+    'select method, seed, budget, round, case_id, rank from selections order by 1, 2, 3, 4, 6',
   ),
 });
 
@@ -45,6 +45,9 @@ test('al-run through Slurm gives the same metrics as the local run with the same
     '--seeds',
     '1',
     '--budget',
+    '2',
+    // Round 2 re-predicts the rest of the pool (4 cases: 2 array tasks) with each method's model.
+    '--rounds',
     '2',
     '--out',
     join(dir, 'runs', out),
@@ -85,6 +88,8 @@ test('al-run through Slurm gives the same metrics as the local run with the same
   assert.equal(tasksOf('predict/pool/m0').length, 3);
   assert.equal(tasksOf('score/entropy/m0').length, 3);
   assert.equal(tasksOf('train/m0').length, 1);
+  assert.equal(tasksOf('predict/pool/entropy/seed=0/budget=2/round=2').length, 2);
+  assert.equal(tasksOf('finetune/entropy/seed=0/budget=2/round=2').length, 1);
   assert.equal(
     new Set(slurmJobs.map((j) => j.submission)).size,
     jobs.length,
