@@ -11,7 +11,7 @@ const qualitySentinel: Strategy = {
   name: 'qs',
   description: 'Quality Sentinel: predicted Dice of each organ (ONNX model bundle)',
   randomized: false,
-  needs: {},
+  needs: { qsBundle: true },
   async score(cases, context) {
     const bundle = await loadBundle(context.options.qsModel ?? SHIPPED_QS_MODEL);
     const files = cases.map((c) => ({

@@ -46,6 +46,23 @@ export interface CaseScores {
   caseScore?: number | null;
 }
 
+// What a strategy needs besides the pool's images and pseudo labels. The experiment derives its
+// jobs from these alone: saved probabilities are one more prediction pass over the pool, MC
+// samples T stochastic passes per seed; truth and the QS bundle are checked and handed over.
+export interface StrategyNeeds {
+  // Softmax probabilities of the pool (PoolCase.probabilities).
+  probabilities?: boolean;
+  // T Monte-Carlo-dropout probability maps per pool case (PoolCase.mcSamples).
+  mcSamples?: boolean;
+  // The pool's reference labels (PoolCase.truth): only where ground truth exists.
+  truth?: boolean;
+  // The QS model bundle (options.qsModel); its hash is recorded with the experiment.
+  qsBundle?: boolean;
+}
+
+// The needs a strategy may declare, for checking a user's module.
+export const STRATEGY_NEEDS = ['probabilities', 'mcSamples', 'truth', 'qsBundle'] as const;
+
 // What each scoring method declares about itself and the pool outputs it needs.
 export interface Strategy {
   name: string;
@@ -53,11 +70,7 @@ export interface Strategy {
   // Whether the scores change with the seed (a random draw, MC passes): scored once per seed
   // in an experiment; other methods are scored once and shared by all seeds.
   randomized: boolean;
-  needs: {
-    probabilities?: boolean;
-    mcSamples?: boolean;
-    truth?: boolean;
-  };
+  needs: StrategyNeeds;
   // Scores every case; returns one entry per case, in the order given.
   score(cases: PoolCase[], context: ScoreContext): Promise<CaseScores[]>;
 }

@@ -11,7 +11,7 @@ export const experimentFlags = {
   ),
   methods: stringFlag(
     'M[,M...]',
-    "methods to compare, from qs, entropy, mc-dropout, random, oracle (default: the config's methods)",
+    "methods to compare, from qs, entropy, mc-dropout, random, oracle, or the path of a strategy module (.js/.mjs; docs/strategies.md) (default: the config's methods)",
     distinctList(text).optional(),
   ),
   seeds: stringFlag(

@@ -81,7 +81,11 @@ const ExperimentConfigFields = z.strictObject({
   seeds: positiveInt.default(5),
   seedList: distinct(z.array(z.number().int().nonnegative()).min(1), 'a seed').optional(),
   al: z
-    .strictObject({ budgets: z.array(positiveInt).min(1).default([20]) })
+    .strictObject({
+      budgets: z.array(positiveInt).min(1).default([20]),
+      // Active-learning rounds (al-run --rounds); one when left out.
+      rounds: positiveInt.optional(),
+    })
     .default({ budgets: [20] }),
   ssl: z.strictObject({ topk: z.array(positiveInt).min(1).default([20]) }).default({ topk: [20] }),
   qs: z

@@ -19,7 +19,21 @@ export const jobKeys = {
     `predict/test/${method}/seed=${seed}/budget=${budget}`,
   evaluate: (method: string, seed: number, budget: number) =>
     `evaluate/${method}/seed=${seed}/budget=${budget}`,
+  // A later round's own pool prediction (by the previous round's model) and scores.
+  predictPoolAfter: (method: string, seed: number, budget: number) =>
+    `predict/pool/${method}/seed=${seed}/budget=${budget}`,
+  scoreAfter: (method: string, seed: number, budget: number) =>
+    `score/${method}/seed=${seed}/budget=${budget}`,
+  // The selection of a method, seed and budget (no job: it names a step in messages).
+  select: (method: string, seed: number, budget: number) =>
+    `select/${method}/seed=${seed}/budget=${budget}`,
 };
+
+// A job's key in an active-learning round: round 1's keys are the single-round keys, so runs
+// recorded before rounds existed resume; a later round appends "/round=R".
+export function inRound(key: string, round: number): string {
+  return round === 1 ? key : `${key}/round=${round}`;
+}
 
 // The M0 a seed uses: one shared model, or one per seed when the config repeats M0.
 export function m0Tag(repeatM0: boolean, seed: number): string {

@@ -12,6 +12,8 @@ export interface JobSpec {
   method?: string | null;
   seed?: number | null;
   budget?: number | null;
+  // The active-learning round (1 unless al-run --rounds asks for more).
+  round?: number;
 }
 
 // What a job cost, measured on its process tree.
@@ -241,5 +243,6 @@ function specValues(experimentId: number, spec: JobSpec): typeof jobs.$inferInse
     method: spec.method ?? null,
     seed: spec.seed ?? null,
     budget: spec.budget ?? null,
+    round: spec.round ?? 1,
   };
 }

@@ -3,18 +3,21 @@ import { metrics } from './schema.js';
 import type { DbWriter } from './types.js';
 
 export type MetricRow = typeof metrics.$inferSelect;
+// A row to record: round 1 unless given.
+export type MetricInput = Omit<MetricRow, 'round'> & { round?: number };
 
 export interface MetricFilter {
   method?: string;
   seed?: number;
   budget?: number;
+  round?: number;
   // '*' (CASE_LEVEL_ORGAN) for case-level rows, when they were recorded.
   organ?: string;
 }
 
 // Records Dice and NSD rows in one transaction; a row recorded again under the same (experiment,
-// method, seed, budget, case, organ) replaces the old values. NaN is stored as NULL.
-export function insertMetrics(db: DbWriter, rows: readonly MetricRow[]): void {
+// method, seed, budget, round, case, organ) replaces the old values. NaN is stored as NULL.
+export function insertMetrics(db: DbWriter, rows: readonly MetricInput[]): void {
   db.transaction(
     (tx) => {
       // One prepared statement for all rows: building a query per row costs more than SQLite.
@@ -25,6 +28,7 @@ export function insertMetrics(db: DbWriter, rows: readonly MetricRow[]): void {
           method: sql.placeholder('method'),
           seed: sql.placeholder('seed'),
           budget: sql.placeholder('budget'),
+          round: sql.placeholder('round'),
           caseId: sql.placeholder('caseId'),
           organ: sql.placeholder('organ'),
           dsc: sql.placeholder('dsc'),
@@ -36,6 +40,7 @@ export function insertMetrics(db: DbWriter, rows: readonly MetricRow[]): void {
             metrics.method,
             metrics.seed,
             metrics.budget,
+            metrics.round,
             metrics.caseId,
             metrics.organ,
           ],
@@ -43,7 +48,12 @@ export function insertMetrics(db: DbWriter, rows: readonly MetricRow[]): void {
         })
         .prepare();
       for (const row of rows) {
-        upsert.run({ ...row, dsc: finiteOrNull(row.dsc), nsd: finiteOrNull(row.nsd) });
+        upsert.run({
+          ...row,
+          round: row.round ?? 1,
+          dsc: finiteOrNull(row.dsc),
+          nsd: finiteOrNull(row.nsd),
+        });
       }
     },
     { behavior: 'immediate' },
@@ -60,6 +70,7 @@ export function listMetrics(
   if (filter.method !== undefined) conditions.push(eq(metrics.method, filter.method));
   if (filter.seed !== undefined) conditions.push(eq(metrics.seed, filter.seed));
   if (filter.budget !== undefined) conditions.push(eq(metrics.budget, filter.budget));
+  if (filter.round !== undefined) conditions.push(eq(metrics.round, filter.round));
   if (filter.organ !== undefined) conditions.push(eq(metrics.organ, filter.organ));
   return db
     .select()
@@ -68,6 +79,7 @@ export function listMetrics(
     .orderBy(
       asc(metrics.method),
       asc(metrics.budget),
+      asc(metrics.round),
       asc(metrics.seed),
       asc(metrics.caseId),
       asc(metrics.organ),

@@ -10,6 +10,11 @@
 // - The control is method 'labeled-only' (CONTROL_METHOD) with budget 0: fine-tuned on the
 //   labeled set alone with the methods' schedule, one row set per seed.
 // - budget is N (AL, lowest N revised) or K (SSL, highest K kept).
+// - round is the active-learning round (1 = the paper's single round; al-run --rounds R adds
+//   2..R): round r revises the next N lowest of what is left of the pool and fine-tunes on the
+//   labeled set plus everything revised so far (cumulative labels r x N). Round 1 scores are
+//   made before any revision and shared by every budget (recorded with budget 0); a later
+//   round's scores come from that budget's own model.
 // - Times are ISO 8601 UTC text; costs are seconds and bytes.
 import { type SQL, sql } from 'drizzle-orm';
 import {
@@ -123,6 +128,7 @@ export const jobs = sqliteTable(
     method: text('method'),
     seed: integer('seed'),
     budget: integer('budget'),
+    round: integer('round').notNull().default(1),
     status: text('status', { enum: jobStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     wallS: real('wall_s'),
@@ -160,6 +166,8 @@ export const scores = sqliteTable(
     experimentId: integer('experiment_id').notNull(),
     method: text('method').notNull(),
     seed: integer('seed').notNull(),
+    round: integer('round').notNull().default(1),
+    budget: integer('budget').notNull().default(0),
     caseId: text('case_id').notNull(),
     organ: text('organ').notNull(),
     // Higher = better quality; NULL = no score (n/a).
@@ -170,7 +178,9 @@ export const scores = sqliteTable(
     worstSlice: integer('worst_slice'),
   },
   (t) => [
-    primaryKey({ columns: [t.experimentId, t.method, t.seed, t.caseId, t.organ] }),
+    primaryKey({
+      columns: [t.experimentId, t.method, t.seed, t.round, t.budget, t.caseId, t.organ],
+    }),
     foreignKey({
       columns: [t.experimentId, t.caseId],
       foreignColumns: [cases.experimentId, cases.caseId],
@@ -187,14 +197,22 @@ export const selections = sqliteTable(
     method: text('method').notNull(),
     seed: integer('seed').notNull(),
     budget: integer('budget').notNull(),
+    round: integer('round').notNull().default(1),
     caseId: text('case_id').notNull(),
     rank: integer('rank').notNull(),
     // The case-level score it was picked on (NULL = n/a).
     score: real('score'),
   },
   (t) => [
-    primaryKey({ columns: [t.experimentId, t.method, t.seed, t.budget, t.caseId] }),
-    unique('selections_rank_unique').on(t.experimentId, t.method, t.seed, t.budget, t.rank),
+    primaryKey({ columns: [t.experimentId, t.method, t.seed, t.budget, t.round, t.caseId] }),
+    unique('selections_rank_unique').on(
+      t.experimentId,
+      t.method,
+      t.seed,
+      t.budget,
+      t.round,
+      t.rank,
+    ),
     foreignKey({
       columns: [t.experimentId, t.caseId],
       foreignColumns: [cases.experimentId, cases.caseId],
@@ -210,6 +228,7 @@ export const metrics = sqliteTable(
     method: text('method').notNull(),
     seed: integer('seed').notNull(),
     budget: integer('budget').notNull(),
+    round: integer('round').notNull().default(1),
     caseId: text('case_id').notNull(),
     organ: text('organ').notNull(),
     // NULL when undefined (organ absent from both prediction and truth).
@@ -218,7 +237,7 @@ export const metrics = sqliteTable(
   },
   (t) => [
     primaryKey({
-      columns: [t.experimentId, t.method, t.seed, t.budget, t.caseId, t.organ],
+      columns: [t.experimentId, t.method, t.seed, t.budget, t.round, t.caseId, t.organ],
     }),
     foreignKey({
       columns: [t.experimentId, t.caseId],

@@ -3,7 +3,10 @@ import { scores } from './schema.js';
 import type { DbWriter } from './types.js';
 
 export type ScoreRow = typeof scores.$inferSelect;
-export type ScoreInput = Omit<ScoreRow, 'slices' | 'worstSlice'> & {
+export type ScoreInput = Omit<ScoreRow, 'slices' | 'worstSlice' | 'round' | 'budget'> & {
+  // Round 1 (budget 0: before any revision) unless given.
+  round?: number;
+  budget?: number;
   slices?: number | null;
   worstSlice?: number | null;
 };
@@ -11,12 +14,14 @@ export type ScoreInput = Omit<ScoreRow, 'slices' | 'worstSlice'> & {
 export interface ScoreFilter {
   method?: string;
   seed?: number;
+  round?: number;
+  budget?: number;
   // '*' (CASE_LEVEL_ORGAN) for the case-level rows.
   organ?: string;
 }
 
 // Records scores in one transaction; a score recorded again under the same (experiment, method,
-// seed, case, organ) replaces the old value. NaN is stored as NULL (n/a).
+// seed, round, budget, case, organ) replaces the old value. NaN is stored as NULL (n/a).
 export function insertScores(db: DbWriter, rows: readonly ScoreInput[]): void {
   db.transaction(
     (tx) => {
@@ -27,6 +32,8 @@ export function insertScores(db: DbWriter, rows: readonly ScoreInput[]): void {
           experimentId: sql.placeholder('experimentId'),
           method: sql.placeholder('method'),
           seed: sql.placeholder('seed'),
+          round: sql.placeholder('round'),
+          budget: sql.placeholder('budget'),
           caseId: sql.placeholder('caseId'),
           organ: sql.placeholder('organ'),
           value: sql.placeholder('value'),
@@ -34,7 +41,15 @@ export function insertScores(db: DbWriter, rows: readonly ScoreInput[]): void {
           worstSlice: sql.placeholder('worstSlice'),
         })
         .onConflictDoUpdate({
-          target: [scores.experimentId, scores.method, scores.seed, scores.caseId, scores.organ],
+          target: [
+            scores.experimentId,
+            scores.method,
+            scores.seed,
+            scores.round,
+            scores.budget,
+            scores.caseId,
+            scores.organ,
+          ],
           set: {
             value: sql`excluded.value`,
             slices: sql`excluded.slices`,
@@ -45,6 +60,8 @@ export function insertScores(db: DbWriter, rows: readonly ScoreInput[]): void {
       for (const row of rows) {
         upsert.run({
           ...row,
+          round: row.round ?? 1,
+          budget: row.budget ?? 0,
           value: finiteOrNull(row.value),
           slices: row.slices ?? null,
           worstSlice: row.worstSlice ?? null,
@@ -64,6 +81,8 @@ export function listScores(
   const conditions: SQL[] = [eq(scores.experimentId, experimentId)];
   if (filter.method !== undefined) conditions.push(eq(scores.method, filter.method));
   if (filter.seed !== undefined) conditions.push(eq(scores.seed, filter.seed));
+  if (filter.round !== undefined) conditions.push(eq(scores.round, filter.round));
+  if (filter.budget !== undefined) conditions.push(eq(scores.budget, filter.budget));
   if (filter.organ !== undefined) conditions.push(eq(scores.organ, filter.organ));
   return db
     .select()

@@ -11,6 +11,8 @@ export interface SelectionKey {
   method: string;
   seed: number;
   budget: number;
+  // The active-learning round (1 when not given).
+  round?: number;
 }
 
 export interface SelectedCase {
@@ -24,6 +26,7 @@ export interface SelectionFilter {
   method?: string;
   seed?: number;
   budget?: number;
+  round?: number;
 }
 
 // Records one selection in one transaction, replacing what was recorded under the same key, so
@@ -41,6 +44,7 @@ export function recordSelection(
           .values(
             chunk.map((pick) => ({
               ...key,
+              round: key.round ?? 1,
               caseId: pick.caseId,
               rank: pick.rank,
               score: pick.score === null || Number.isNaN(pick.score) ? null : pick.score,
@@ -63,6 +67,7 @@ export function listSelections(
   if (filter.method !== undefined) conditions.push(eq(selections.method, filter.method));
   if (filter.seed !== undefined) conditions.push(eq(selections.seed, filter.seed));
   if (filter.budget !== undefined) conditions.push(eq(selections.budget, filter.budget));
+  if (filter.round !== undefined) conditions.push(eq(selections.round, filter.round));
   return db
     .select()
     .from(selections)
@@ -71,6 +76,7 @@ export function listSelections(
       asc(selections.method),
       asc(selections.seed),
       asc(selections.budget),
+      asc(selections.round),
       asc(selections.rank),
     )
     .all();
@@ -82,5 +88,6 @@ function matchesKey(key: SelectionKey): SQL | undefined {
     eq(selections.method, key.method),
     eq(selections.seed, key.seed),
     eq(selections.budget, key.budget),
+    eq(selections.round, key.round ?? 1),
   );
 }

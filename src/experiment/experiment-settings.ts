@@ -1,3 +1,4 @@
+import type { ResolvedStrategy } from '../../strategies/registry.js';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { ExecutorConfig } from '../executor/executor-config.js';
 import type { DataConfig } from './dataset.js';
@@ -16,10 +17,14 @@ export interface ExperimentSettings {
   configHash: string;
   data: DataConfig;
   engine: EngineConfig;
+  // The methods' names, and each method's strategy (built-in or a user's module), in order.
   methods: string[];
+  strategies: ResolvedStrategy[];
   seeds: number[];
   // AL budgets or SSL top-k values, ascending.
   budgets: number[];
+  // Active-learning rounds (1 = the paper's one round); SSL always runs one.
+  rounds: number;
   training: {
     pretrained: string | null;
     m0Params: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PoolCase } from '../../strategies/strategy.js';
+import type { PoolCase, StrategyNeeds } from '../../strategies/strategy.js';
 import type { ExperimentCase } from './dataset.js';
 import type { PredictOutput } from './jobs/engine-jobs.js';
 
@@ -18,19 +18,23 @@ export function predictedFiles(
   };
 }
 
-// The pool as a strategy sees it: pseudo labels from the shared predict job, probabilities or
-// MC samples from the method's own predict job, and the truth (for the oracle).
+// The pool as a strategy sees it: pseudo labels from a predict job, probabilities or MC
+// samples from the passes it needs, and the truth when it declares that it needs it.
 export function poolCases(
   pool: ExperimentCase[],
   masks: { dir: string; output: PredictOutput },
-  extra?: { dir: string; output: PredictOutput },
+  extras: readonly { dir: string; output: PredictOutput }[],
+  needs: StrategyNeeds,
 ): PoolCase[] {
   return pool.map((c) => {
     const base = predictedFiles(masks.dir, masks.output, c.id);
-    const more = extra ? predictedFiles(extra.dir, extra.output, c.id) : undefined;
-    const poolCase: PoolCase = { id: c.id, image: c.image, mask: base.mask, truth: c.label };
-    if (more?.probabilities) poolCase.probabilities = more.probabilities;
-    if (more?.mcSamples) poolCase.mcSamples = more.mcSamples;
+    const poolCase: PoolCase = { id: c.id, image: c.image, mask: base.mask };
+    if (needs.truth) poolCase.truth = c.label;
+    for (const extra of extras) {
+      const more = predictedFiles(extra.dir, extra.output, c.id);
+      if (more.probabilities) poolCase.probabilities = more.probabilities;
+      if (more.mcSamples) poolCase.mcSamples = more.mcSamples;
+    }
     return poolCase;
   });
 }

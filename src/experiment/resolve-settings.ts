@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { getStrategy } from '../../strategies/registry.js';
+import { type ResolvedStrategy, resolveStrategies } from '../../strategies/registry.js';
 import { type ExperimentConfig, ExperimentConfigSchema } from '../config/experiment-schema.js';
 import { loadYamlConfig, resolveConfigPath } from '../config/load-config.js';
 import { UserError } from '../errors.js';
@@ -17,6 +17,7 @@ export interface ExperimentFlags {
   seeds?: number | undefined;
   seedList?: number[] | undefined;
   budgets?: number[] | undefined;
+  rounds?: number | undefined;
   out?: string | undefined;
   exportWorklist?: boolean;
   force?: boolean;
@@ -46,8 +47,8 @@ export async function resolveSettings(
       : kind === 'al'
         ? `al.budgets in ${configFile}:`
         : `ssl.topk in ${configFile}:`;
-  const methods = flags.methods ?? config.methods;
-  for (const method of methods) getStrategy(method);
+  const strategies = await resolveStrategies(flags.methods ?? config.methods, process.cwd());
+  const methods = strategies.map((r) => r.strategy.name);
   if (!config.engine.supportsTraining) {
     throw new UserError(
       `engine "${config.engine.name}" cannot train, and ${kind}-run trains M0 and fine-tunes`,
@@ -56,14 +57,16 @@ export async function resolveSettings(
       },
     );
   }
-  if (methods.includes('mc-dropout') && !config.engine.supportsMcDropout) {
+  const mcMethod = strategies.find((r) => r.strategy.needs.mcSamples)?.strategy.name;
+  if (mcMethod !== undefined && !config.engine.supportsMcDropout) {
     throw new UserError(
-      `engine "${config.engine.name}" cannot make Monte-Carlo-dropout samples, so mc-dropout cannot run`,
+      `engine "${config.engine.name}" cannot make Monte-Carlo-dropout samples, so ${mcMethod} cannot run`,
       {
-        hint: 'leave mc-dropout out of --methods (or set supportsMcDropout: true if the engine can)',
+        hint: `leave ${mcMethod} out of --methods (or set supportsMcDropout: true if the engine can)`,
       },
     );
   }
+  const rounds = checkRounds(kind, flags, config.al.rounds ?? 1);
   const seeds =
     flags.seedList ??
     (flags.seeds !== undefined ? range(flags.seeds) : (config.seedList ?? range(config.seeds)));
@@ -79,7 +82,7 @@ export async function resolveSettings(
   const pretrained = config.training.pretrained ? fromConfig(config.training.pretrained) : null;
   const qsModel = fromConfig(config.qs.model);
   const modelHashes: Record<string, string> = {};
-  if (methods.includes('qs')) {
+  if (strategies.some((r) => r.strategy.needs.qsBundle)) {
     const bundle = await loadBundle(qsModel);
     modelHashes.qs = bundle.manifest.modelSha256 ?? sha256(await readFile(bundle.modelPath));
   }
@@ -93,9 +96,9 @@ export async function resolveSettings(
     );
 
   const poolSize = 'demo' in data ? data.demo.pool : undefined;
-  if (poolSize !== undefined) checkBudgets(sortedBudgets, poolSize, budgetFlag);
+  if (poolSize !== undefined) checkBudgets(sortedBudgets, rounds, poolSize, budgetFlag);
   const dataset = await resolveDataset(data, join(dirname(runDir), '.cache'));
-  checkBudgets(sortedBudgets, dataset.pool.length, budgetFlag);
+  checkBudgets(sortedBudgets, rounds, dataset.pool.length, budgetFlag);
 
   const recordedConfig = {
     ...config,
@@ -103,6 +106,8 @@ export async function resolveSettings(
     methods,
     seeds,
     budgets: sortedBudgets,
+    ...(rounds > 1 ? { rounds } : {}),
+    ...userModules(strategies),
     data,
     training: { ...config.training, pretrained },
     qs: { ...config.qs, model: qsModel },
@@ -118,8 +123,10 @@ export async function resolveSettings(
     data,
     engine: config.engine,
     methods,
+    strategies,
     seeds,
     budgets: sortedBudgets,
+    rounds,
     training: {
       pretrained,
       m0Params: config.training.m0.params,
@@ -143,13 +150,38 @@ export async function resolveSettings(
   return { settings, dataset, modelHashes };
 }
 
-function checkBudgets(budgets: number[], poolSize: number, flag: string): void {
+function checkBudgets(budgets: number[], rounds: number, poolSize: number, flag: string): void {
   const largest = budgets[budgets.length - 1] ?? 0;
-  if (largest > poolSize) {
-    throw new UserError(`${flag} ${largest} is larger than the pool (${poolSize} cases)`, {
-      hint: `choose at most ${poolSize}, or a larger pool`,
+  if (largest * rounds > poolSize) {
+    const asked = rounds > 1 ? `${largest} x ${rounds} rounds = ${largest * rounds}` : largest;
+    throw new UserError(`${flag} ${asked} is larger than the pool (${poolSize} cases)`, {
+      hint: `choose at most ${Math.floor(poolSize / rounds)}${rounds > 1 ? ' per round, or fewer rounds' : ''}, or a larger pool`,
     });
   }
+}
+
+// The rounds of an AL run (--rounds, else al.rounds); SSL and worklist exports run one.
+function checkRounds(kind: 'al' | 'ssl', flags: ExperimentFlags, configured: number): number {
+  const rounds = flags.rounds ?? (kind === 'al' ? configured : 1);
+  if (rounds > 1 && kind === 'ssl') {
+    throw new UserError('--rounds is for al-run: self-training (ssl-run) runs one round', {
+      hint: 'leave --rounds out of ssl-run',
+    });
+  }
+  if (rounds > 1 && flags.exportWorklist) {
+    throw new UserError(
+      `--export-worklist writes the first round's worklists for real annotators; --rounds ${rounds} simulates later rounds with ground truth`,
+      { hint: 'leave out --rounds (or set al.rounds: 1) to export a worklist' },
+    );
+  }
+  return rounds;
+}
+
+// The modules of the user's strategies by name, recorded with the config (nothing for
+// built-in methods, so configs recorded before user modules existed hash the same).
+function userModules(strategies: ResolvedStrategy[]): { strategyModules?: Record<string, string> } {
+  const modules = strategies.flatMap((r) => (r.module ? [[r.strategy.name, r.module]] : []));
+  return modules.length > 0 ? { strategyModules: Object.fromEntries(modules) } : {};
 }
 
 function range(n: number): number[] {

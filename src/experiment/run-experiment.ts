@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getStrategy } from '../../strategies/registry.js';
 import { recordCases } from '../db/cases.js';
 import { setExperimentStatus, upsertExperiment } from '../db/experiments.js';
 import { listJobs } from '../db/jobs.js';
@@ -73,7 +72,6 @@ export async function runExperiment(
         })),
       ),
     );
-    for (const method of settings.methods) getStrategy(method);
     const plan: ExperimentPlan = planExperiment(settings, dataset, experiment.id);
     const progress = createProgressReporter(plan.totalJobs);
     const tally = { ran: 0, reused: 0, failed: 0 };

@@ -21,9 +21,9 @@ export async function writeWorklists(
   const images = new Map(data.pool.map((c) => [c.id, c.image]));
   const written: string[] = [];
   for (const method of s.methods) {
-    const picked = listSelections(db, experimentId, { method, seed, budget });
+    const picked = listSelections(db, experimentId, { method, seed, budget, round: 1 });
     if (picked.length === 0) continue;
-    const organRows = listScores(db, experimentId, { method }).filter(
+    const organRows = listScores(db, experimentId, { method, round: 1, budget: 0 }).filter(
       (r) => r.organ !== CASE_LEVEL_ORGAN,
     );
     // The seed's rows when the method has any (a randomized method), else all of them; by case.

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { budgetCurveSpec, methodPointsSpec } from './chart-specs.js';
+import { budgetCurveSpec, methodPointsSpec, roundCurveSpec } from './chart-specs.js';
 import { type GroupTable, buildGroupTable } from './group-table.js';
 import type { RunData } from './load-run.js';
 import { type CostFigures, sharedCost } from './method-costs.js';
 import { type MethodRow, buildMethodTable } from './method-table.js';
 import { type RankingQuality, rankingQuality } from './ranking-quality.js';
+import { type RoundPoint, roundCurveRows, roundPoints } from './round-curve.js';
 import { type RunStatus, describeRunStatus } from './run-status.js';
 import { renderVegaLiteSvg } from './vega-svg.js';
 import { type Thumbnail, drawWorklistThumbnails } from './worklist-thumbnails.js';
@@ -47,8 +48,11 @@ export interface Report {
   worklist: Worklist;
   // One per worklist entry (empty without a worklist or with thumbnails off).
   thumbnails: Thumbnail[];
-  // vega-lite plots as SVG: the budget curve (several budgets) or the method points (one).
-  plots: { budgetCurve: string | null; methodPoints: string | null };
+  // Each method's mean Dice and NSD after each AL round (al-run --rounds); empty for one round.
+  rounds: RoundPoint[];
+  // vega-lite plots as SVG: the budget curve (several budgets) or the method points (one), and
+  // the per-round curve (several rounds).
+  plots: { budgetCurve: string | null; methodPoints: string | null; roundCurve: string | null };
 }
 
 export interface BuildReportOptions {
@@ -71,6 +75,7 @@ export async function buildReport(run: RunData, options: BuildReportOptions = {}
     worklist.available && options.thumbnails !== false
       ? await drawWorklistThumbnails(run, worklist.entries)
       : [];
+  const roundRows = roundCurveRows(run);
   const drawPlots =
     options.plots !== false &&
     methodTable.some((r) => Number.isFinite(r.dsc.mean) || Number.isFinite(r.nsd.mean));
@@ -84,7 +89,10 @@ export async function buildReport(run: RunData, options: BuildReportOptions = {}
     ranking: rankingQuality(run),
     worklist,
     thumbnails,
+    rounds: roundPoints(run),
     plots: {
+      roundCurve:
+        drawPlots && roundRows ? await renderVegaLiteSvg(roundCurveSpec(roundRows)) : null,
       budgetCurve:
         drawPlots && budgets.length >= 2
           ? await renderVegaLiteSvg(budgetCurveSpec(methodTable, run.experiment.kind))

@@ -16,14 +16,19 @@ interface PlotPoint {
 
 // The budget curve (the paper's Figure 6): Dice and NSD against the budget, one line per
 // method with std bars; every line starts at M0 (budget 0) when the run has it.
-export function budgetCurveSpec(rows: readonly MethodRow[], kind: ExperimentKind): TopLevelSpec {
+export function budgetCurveSpec(
+  rows: readonly MethodRow[],
+  kind: ExperimentKind,
+  xTitle?: string,
+): TopLevelSpec {
   const baseline = rows.find((r) => r.isBaseline);
   const methods = [...new Set(rows.filter((r) => !r.isBaseline).map((r) => r.method))];
   const points = rows.filter((r) => !r.isBaseline).flatMap(pointsOf);
   if (baseline) {
     for (const method of methods) points.push(...pointsOf({ ...baseline, method, budget: 0 }));
   }
-  const x = kind === 'al' ? 'budget N (pool scans revised)' : 'top K (pseudo labels kept)';
+  const x =
+    xTitle ?? (kind === 'al' ? 'budget N (pool scans revised)' : 'top K (pseudo labels kept)');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
@@ -62,6 +67,13 @@ export function budgetCurveSpec(rows: readonly MethodRow[], kind: ExperimentKind
     resolve: { scale: { y: 'independent' } },
     config: chartConfig,
   } as TopLevelSpec;
+}
+
+// The per-round curve (al-run --rounds; MONAI Label's many rounds where the paper's Figure 6
+// has one): Dice and NSD against the labels revised so far (round x N), drawn beside the
+// budget curve from the rows of round-curve.ts.
+export function roundCurveSpec(rows: readonly MethodRow[]): TopLevelSpec {
+  return budgetCurveSpec(rows, 'al', 'labels revised so far (round x N)');
 }
 
 // The method comparison at one budget: each method's mean with its std bar, M0 included.

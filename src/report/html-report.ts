@@ -140,7 +140,7 @@ function methodSection(report: Report): string {
     ),
   ];
   parts.push(`<p class="legend">${escapeHtml(methodTableLegend(report))}</p>`);
-  const { budgetCurve, methodPoints } = report.plots;
+  const { budgetCurve, methodPoints, roundCurve } = report.plots;
   if (budgetCurve) {
     parts.push(
       `<figure>${budgetCurve}<figcaption>Test-set Dice and NSD against the ${report.run.kind === 'al' ? 'budget' : 'top K'}, mean ± std over seeds; every line starts at M0.</figcaption></figure>`,
@@ -149,6 +149,11 @@ function methodSection(report: Report): string {
   if (methodPoints) {
     parts.push(
       `<figure>${methodPoints}<figcaption>Test-set Dice and NSD per method, mean ± std over seeds.</figcaption></figure>`,
+    );
+  }
+  if (roundCurve) {
+    parts.push(
+      `<figure>${roundCurve}<figcaption>Test-set Dice and NSD after each active-learning round against the labels revised so far (round × N), mean ± std over seeds; every line starts at M0.</figcaption></figure>`,
     );
   }
   return parts.join('\n');

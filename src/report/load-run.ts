@@ -19,9 +19,13 @@ export interface RunData {
   experiment: Experiment;
   cases: CaseRow[];
   jobs: Job[];
+  // The tables are those of round 1 (the paper's single round): its metrics, its scores (made
+  // before any revision) and its selections.
   metrics: MetricRow[];
   scores: ScoreRow[];
   selections: SelectionRow[];
+  // Metrics of rounds 2..R (al-run --rounds), for the per-round curve; empty for one round.
+  laterRounds?: MetricRow[];
 }
 
 // Reads a run: `path` is the run folder (runs/NAME) or its database file. A missing folder or
@@ -44,9 +48,10 @@ export function loadRun(path: string): RunData {
       experiment,
       cases: listCases(db, id),
       jobs: listJobs(db, id),
-      metrics: listMetrics(db, id),
-      scores: listScores(db, id),
-      selections: listSelections(db, id),
+      metrics: listMetrics(db, id, { round: 1 }),
+      scores: listScores(db, id, { round: 1, budget: 0 }),
+      selections: listSelections(db, id, { round: 1 }),
+      laterRounds: listMetrics(db, id).filter((r) => r.round > 1),
     };
   } catch (error) {
     throw noteFaultPlace(error, { database, folder: dir });

@@ -5,6 +5,7 @@ import {
   groupCells,
   methodTableCells,
   rankingCells,
+  roundCells,
   trainingStartText,
   worklistCells,
 } from './table-cells.js';
@@ -47,6 +48,11 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
     out.push(markdownTable(methodTableCells(report.methodTable, r.kind)), '');
     out.push(methodTableLegend(report), '');
   }
+  if (report.rounds.length > 0) {
+    out.push('## Active-learning rounds', '');
+    out.push(markdownTable(roundCells(report.rounds)), '');
+    out.push(ROUNDS_LEGEND, '');
+  }
   if (report.groups) {
     out.push('## Test Dice per case group', '');
     out.push(markdownTable(groupCells(report.groups)), '');
@@ -77,6 +83,9 @@ export function reportMarkdown(report: Report, files: { worklistCsv?: string } =
   }
   return `${out.join('\n')}\n`;
 }
+
+export const ROUNDS_LEGEND =
+  'Mean ± std over seeds after each round (al-run --rounds): round r fine-tunes on the labeled set plus the r x N pool cases revised so far, each round picking the N lowest-scored of what is left as re-scored by the previous round model. The per-round curve (round-curve.svg, the HTML report) draws these columns.';
 
 export const GROUP_LEGEND =
   'Mean over seeds of the mean Dice over the test cases of each group (per case the mean over organs): where a gain comes from, and which group a fine-tune forgets.';

@@ -28,7 +28,7 @@ export function qualityEstimationCost(jobs: readonly Job[], method: string): Cos
 }
 
 // A method's fine-tuning cost at one budget, per repeat: its train jobs and the prediction and
-// evaluation of the fine-tuned model on the test set (not part of the QE cost).
+// evaluation of the fine-tuned model on the test set (not part of the QE cost); round 1's.
 export function fineTuneCost(
   jobs: readonly Job[],
   method: string,
@@ -39,6 +39,7 @@ export function fineTuneCost(
       j.status === 'done' &&
       j.method === method &&
       j.budget === budget &&
+      j.round === 1 &&
       (j.kind === 'train' || j.kind === 'predict' || j.kind === 'evaluate'),
   );
   return perRepeat(own);

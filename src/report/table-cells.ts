@@ -12,6 +12,7 @@ import {
 import type { GroupTable } from './group-table.js';
 import type { MethodRow } from './method-table.js';
 import { ORACLE_METHOD, type RankingRow } from './ranking-quality.js';
+import type { RoundPoint } from './round-curve.js';
 import { organText, pickedByText } from './worklist-text.js';
 import type { Thumbnail } from './worklist-thumbnails.js';
 import type { WorklistEntry } from './worklist.js';
@@ -179,4 +180,26 @@ export function trainingStartText(training: {
         ? 'scratch (no pretrained init)'
         : 'M0';
   return `${m0}. Fine-tunes (every method and the labeled-only control) start from ${from}.`;
+}
+
+// The per-round table: one row per method and budget, one column per round with the labels
+// revised by then (round x N).
+export function roundCells(points: readonly RoundPoint[]): TextTable {
+  const rounds = [...new Set(points.map((p) => p.round))].sort((a, b) => a - b);
+  const lines = [...new Set(points.map((p) => `${p.budget}\u0000${p.method}`))];
+  const rows = lines.map((line) => {
+    const [budget, method] = line.split('\u0000') as [string, string];
+    const cells = rounds.map((round) => {
+      const p = points.find(
+        (x) => x.round === round && x.method === method && `${x.budget}` === budget,
+      );
+      if (!p) return '–';
+      return `${p.labels}: ${formatMeanStd({ mean: p.dsc, std: p.dscStd })} / ${formatMeanStd({ mean: p.nsd, std: p.nsdStd })}`;
+    });
+    return [methodLabel(method), budget, ...cells];
+  });
+  return {
+    header: ['Method', 'N', ...rounds.map((r) => `round ${r}: labels, DSC / NSD`)],
+    rows,
+  };
 }

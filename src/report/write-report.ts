@@ -27,6 +27,7 @@ export async function writeReport(
   written.push(...thumbnailFiles.filter((f): f is string => f !== null));
   if (report.plots.budgetCurve) await put('budget-curve.svg', report.plots.budgetCurve);
   if (report.plots.methodPoints) await put('methods.svg', report.plots.methodPoints);
+  if (report.plots.roundCurve) await put('round-curve.svg', report.plots.roundCurve);
   const worklistCsvName = 'worklist.csv';
   for (const format of formats) {
     if (format === 'md')

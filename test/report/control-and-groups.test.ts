@@ -35,6 +35,7 @@ function run(): RunData {
             method,
             seed,
             budget,
+            round: 1,
             caseId: c.id,
             organ,
             dsc: value,

@@ -10,6 +10,8 @@ function rows(values: number[]): ScoreRow[] {
     experimentId: 1,
     method: 'm',
     seed: 0,
+    round: 1,
+    budget: 0,
     caseId: `c${i}`,
     organ: 'liver',
     value,

@@ -40,6 +40,7 @@ export function testMetrics(
               method,
               seed,
               budget,
+              round: 1,
               caseId: c.id,
               organ,
               dsc: absent ? null : dsc,

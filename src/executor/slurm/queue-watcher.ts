@@ -43,6 +43,9 @@ export class QueueWatcher {
   }
 
   private async poll(): Promise<void> {
+    // Only the jobs waited for before squeue was asked: a job submitted while it runs is not in
+    // its answer, yet not gone (judged by that answer, it was released before it ever ran).
+    const asked = new Set(this.waiters.keys());
     let queued: Set<string> | undefined;
     try {
       queued = await listQueuedJobs();
@@ -56,7 +59,7 @@ export class QueueWatcher {
     this.timer = undefined;
     if (queued) {
       for (const [id, resolvers] of this.waiters) {
-        if (queued.has(id)) continue;
+        if (queued.has(id) || !asked.has(id)) continue;
         this.waiters.delete(id);
         for (const resolve of resolvers) resolve();
       }

@@ -17,6 +17,8 @@ const PoolCaseSchema = z.object({
 export const ScoreJobRequest = z.object({
   kind: z.literal('score'),
   method: z.string(),
+  // The absolute path of a user's strategy module (absent for a built-in method).
+  module: z.string().optional(),
   seed: z.number().int().nonnegative(),
   classes: ClassMap,
   options: z.object({

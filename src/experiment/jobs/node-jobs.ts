@@ -63,11 +63,14 @@ export function scoreJob(
       };
     },
     record(tx, output) {
+      // Round 1 scores come before any revision (budget 0); a later round's from its budget's model.
+      const at = { round: spec.round ?? 1, budget: spec.round ? (spec.budget ?? 0) : 0 };
       const rows = output.cases.flatMap((c) => [
         {
           experimentId,
           method: request.method,
           seed: request.seed,
+          ...at,
           caseId: c.caseId,
           organ: CASE_LEVEL_ORGAN,
           value: c.caseScore,
@@ -76,6 +79,7 @@ export function scoreJob(
           experimentId,
           method: request.method,
           seed: request.seed,
+          ...at,
           caseId: c.caseId,
           organ: o.organ,
           value: o.score,
@@ -115,6 +119,7 @@ export function evaluateJob(
           method: spec.method,
           seed: spec.seed,
           budget: spec.budget,
+          round: spec.round ?? 1,
           ...r,
         })),
       );

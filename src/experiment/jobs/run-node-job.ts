@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { finalizeScores } from '../../../strategies/finalize-scores.js';
-import { getStrategy } from '../../../strategies/registry.js';
+import { resolveStrategy } from '../../../strategies/registry.js';
 import { metricsPerLabel } from '../../metrics/label-metrics.js';
 import { readLabelMap } from '../../volume/read-label-map.js';
 import { assertSameGrid } from '../../volume/same-grid.js';
@@ -21,7 +21,7 @@ export async function runNodeJob(request: NodeJobRequest): Promise<void> {
 
 async function runScoreJob(request: ScoreJobRequest): Promise<ScoreJobResult> {
   const warnings: string[] = [];
-  const strategy = getStrategy(request.method);
+  const { strategy } = await resolveStrategy(request.module ?? request.method, process.cwd());
   const raw = await strategy.score(request.cases, {
     classes: request.classes,
     seed: request.seed,

@@ -21,15 +21,15 @@ after(stopTestCluster);
 const results = (db: string) => ({
   metrics: queryRun(
     db,
-    'select method, seed, budget, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5',
+    'select method, seed, budget, round, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5, 6',
   ),
   scores: queryRun(
     db,
-    'select method, seed, case_id, organ, value, slices from scores order by 1, 2, 3, 4',
+    'select method, seed, round, budget, case_id, organ, value, slices from scores order by 1, 2, 3, 4, 5, 6',
   ),
   selections: queryRun(
     db,
-    'select method, seed, budget, case_id, rank from selections order by 1, 2, 3, 5',
+    'select method, seed, budget, round, case_id, rank from selections order by 1, 2, 3, 4, 6',
   ),
 });
 
@@ -45,6 +45,9 @@ test('al-run through Slurm gives the same metrics as the local run with the same
     '--seeds',
     '1',
     '--budget',
+    '2',
+    // Round 2 re-predicts the rest of the pool (4 cases: 2 array tasks) with each method's model.
+    '--rounds',
     '2',
     '--out',
     join(dir, 'runs', out),
@@ -95,4 +98,10 @@ test('al-run through Slurm gives the same metrics as the local run with the same
     await readFile(join(runDir, 'jobs', 'predict__pool__m0', 'slurm', 'submit-0.json'), 'utf8'),
   ) as unknown[];
   assert.equal(output.length, 3, 'three array tasks in one submission');
+  // Round 2: entropy's model predicted the 4 cases left of the pool as 2 array tasks.
+  const round2 = join(runDir, 'jobs', 'predict__pool__entropy__seed-0__budget-2__round-2');
+  const round2Tasks = JSON.parse(
+    await readFile(join(round2, 'slurm', 'submit-0.json'), 'utf8'),
+  ) as unknown[];
+  assert.equal(round2Tasks.length, 2, 'two array tasks in one submission');
 });
