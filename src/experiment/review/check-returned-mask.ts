@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isUserError } from '../../errors.js';
+import { failureText, readFailureOf } from '../../errors.js';
 import type { ClassMap } from '../../volume/class-map.js';
 import { readLabelMap } from '../../volume/read-label-map.js';
 import { readNiftiHeader } from '../../volume/read-nifti.js';
@@ -22,8 +22,9 @@ export async function checkReturnedMask(
   try {
     mask = await readLabelMap(path);
   } catch (error) {
-    if (!isUserError(error)) throw error;
-    return { ok: false, problem: error.message.replace(`${path}: `, '') };
+    const failure = readFailureOf(error);
+    if (!failure) throw error;
+    return { ok: false, problem: failureText(failure).replace(`${path}: `, '') };
   }
   const grid = gridDifference(mask, await readNiftiHeader(against.image));
   if (grid !== undefined || (mask.dims[3] ?? 1) > 1) {

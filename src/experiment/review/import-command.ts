@@ -47,7 +47,7 @@ function describeImport(o: ImportOutcome): string {
     (m) =>
       `  ${m.caseId}: ${m.changedVoxels === 0 ? 'identical to the pseudo label (accepted, no voxel changed)' : `${m.changedVoxels} voxel(s) changed`}`,
   );
-  const out = [`round ${o.round}: ${o.sorted.accepted.length} mask(s) imported`, ...lines];
+  const out = [`round ${o.round}: ${o.sorted.accepted.length} mask(s) imported now`, ...lines];
   if (o.sorted.alreadyImported.length > 0)
     out.push(
       `already imported (same file): ${o.sorted.alreadyImported.map((a) => `${a.caseId} (round ${a.round})`).join(', ')}`,

@@ -67,6 +67,51 @@ export async function importRevisions(o: ImportOptions): Promise<ImportOutcome> 
 }
 
 async function importUnderLock(db: Db, runDir: string, o: ImportOptions): Promise<ImportOutcome> {
+  const r = await openLatestRound(db, runDir, o);
+  const files = o.from === undefined ? [] : await findReturnedMasks(o.from);
+  const sorted = await sortReturnedMasks(files, {
+    runDir,
+    round: r.round,
+    requests: r.requests,
+    revisions: listRevisions(db, r.experimentId),
+    images: new Map(r.data.pool.map((c) => [c.id, c.image])),
+    classes: r.data.classes,
+  });
+  if (sorted.refused.length > 0) throw refusedError(sorted);
+  if (sorted.accepted.length > 0)
+    await keepAndRecord(db, r.experimentId, runDir, r.round, sorted, o.by ?? '');
+  const revisions = listRevisions(db, r.experimentId);
+  if (!revisions.some((x) => x.round === r.round)) {
+    if (sorted.alreadyImported.length > 0) return { round: r.round, sorted, next: 'nothing-new' };
+    throw new UserError(`no corrected mask for round ${r.round} in ${o.from ?? '(no --from)'}`, {
+      hint: `the round asks for ${r.requests.map((x) => x.caseId).join(', ')}; masks are <case>_seg.nii.gz files`,
+    });
+  }
+  const pool = new Map(r.data.pool.map((c) => [c.id, c]));
+  const jobs = await runRoundJobs(
+    {
+      ...r,
+      db,
+      size: r.requests.length,
+      revised: revisions.map((x) => ({ ...pool.get(x.caseId)!, label: join(runDir, x.maskPath) })),
+    },
+    o.signal,
+  );
+  if (jobs.next === undefined) return { round: r.round, sorted, jobs, next: 'jobs-failed' };
+  if (jobs.next.length === 0) return { round: r.round, sorted, jobs, next: 'pool-done' };
+  const dir = await writeReviewRound({
+    ...r,
+    db,
+    runDir,
+    round: r.round + 1,
+    classes: r.data.classes,
+    cases: jobs.next,
+  });
+  return { round: r.round, sorted, jobs, next: { dir, cases: jobs.next.length } };
+}
+
+// The run's latest review round, what it asked for, and the run's settings and data.
+async function openLatestRound(db: Db, runDir: string, o: ImportOptions) {
   const experiment = listExperiments(db)[0];
   const round = experiment ? latestReviewRound(db, experiment.id) : 0;
   if (!experiment || experiment.kind !== 'al' || round === 0) {
@@ -80,56 +125,15 @@ async function importUnderLock(db: Db, runDir: string, o: ImportOptions): Promis
     });
   }
   const s = recordedSettings(experiment, runDir);
-  const data = await resolveDataset(s.data, s.cacheDir);
   const requests = listReviewRequests(db, experiment.id, round);
-  const files = o.from === undefined ? [] : await findReturnedMasks(o.from);
-  const sorted = await sortReturnedMasks(files, {
-    runDir,
+  return {
+    experimentId: experiment.id,
+    s,
+    data: await resolveDataset(s.data, s.cacheDir),
     round,
     requests,
-    revisions: listRevisions(db, experiment.id),
-    images: new Map(data.pool.map((c) => [c.id, c.image])),
-    classes: data.classes,
-  });
-  if (sorted.refused.length > 0) throw refusedError(sorted);
-  if (sorted.accepted.length > 0)
-    await keepAndRecord(db, experiment.id, runDir, round, sorted, o.by ?? '');
-  const revisions = listRevisions(db, experiment.id);
-  if (!revisions.some((r) => r.round === round)) {
-    if (sorted.alreadyImported.length > 0) return { round, sorted, next: 'nothing-new' };
-    throw new UserError(
-      `no corrected mask for round ${round} in ${o.from ?? '(no --from given)'}`,
-      {
-        hint: `the round asks for ${requests.map((r) => r.caseId).join(', ')}; masks are <case>_seg.nii.gz files`,
-      },
-    );
-  }
-  const pool = new Map(data.pool.map((c) => [c.id, c]));
-  const jobs = await runRoundJobs(
-    {
-      db,
-      experimentId: experiment.id,
-      s,
-      data,
-      round,
-      method: requests[0]?.method ?? (s.methods[0] as string),
-      size: requests.length,
-      revised: revisions.map((r) => ({ ...pool.get(r.caseId)!, label: join(runDir, r.maskPath) })),
-    },
-    o.signal,
-  );
-  if (jobs.next === undefined) return { round, sorted, jobs, next: 'jobs-failed' };
-  if (jobs.next.length === 0) return { round, sorted, jobs, next: 'pool-done' };
-  const dir = await writeReviewRound({
-    db,
-    experimentId: experiment.id,
-    runDir,
-    round: round + 1,
     method: requests[0]?.method ?? (s.methods[0] as string),
-    classes: data.classes,
-    cases: jobs.next,
-  });
-  return { round, sorted, jobs, next: { dir, cases: jobs.next.length } };
+  };
 }
 
 // Copies the accepted masks into the run folder (so moving the returned folder later breaks

@@ -24,7 +24,11 @@ export async function runRoundJobs(
     const cleaned = await cleanPartialJobs(s.runDir, await executor.prepare(running));
     process.stderr.write(describeStoppedOrphans(cleaned.stopped));
     await rerunStaleJobs(db, experimentId, s.runDir);
-    const progress = createProgressReporter(round.data.test.length > 0 ? 5 : 3);
+    const revised = new Set(round.revised.map((c) => c.id));
+    const poolLeft = round.data.pool.some((c) => !revised.has(c.id));
+    const progress = createProgressReporter(
+      1 + (round.data.test.length > 0 ? 2 : 0) + (poolLeft ? 2 : 0),
+    );
     const tally = { ran: 0, reused: 0, failed: 0 };
     const queue = openExperimentQueue({
       db,
