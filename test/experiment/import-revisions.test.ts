@@ -3,13 +3,15 @@
 // nothing of them is recorded; corrected masks (one the truth, one left as the pseudo label)
 // are imported with their provenance, the round's jobs run, and round 2 is written.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readLabelMap } from '../../src/volume/read-label-map.js';
 import { writeNifti } from '../../src/volume/write-nifti.js';
-import { runSentinel } from '../run-cli.js';
+import { runSentinel, sentinelBin } from '../run-cli.js';
 import { queryRun, tinyExperiment } from './tiny-config.js';
 
 const sha256 = async (path: string) =>
@@ -157,4 +159,34 @@ test('export -> edit -> import -> next worklist; bad masks refused with nothing 
   assert.equal(again.exitCode, 0, again.stderr);
   assert.match(again.stdout, /nothing new to import/);
   assert.equal(queryRun(db, 'select * from revisions').length, 2);
+
+  // Round 2 returned unchanged; the import is killed (SIGKILL) once its fine-tune is recorded,
+  // then finished without --from: the masks stay recorded, the fine-tune is reused, round 3 is
+  // written.
+  const round2Dir = join(out, 'review', 'round-2');
+  await killWhenDone(
+    ['import-revisions', '--run', out, '--from', round2Dir, '--by', 'bob'],
+    db,
+    'annotated/round=2/finetune',
+  );
+  assert.equal(queryRun(db, 'select * from revisions where round = 2').length, 2);
+  const finished = await runSentinel(['import-revisions', '--run', out]);
+  assert.equal(finished.exitCode, 0, finished.stderr);
+  assert.match(finished.stdout, /[1-9]\d* already done/);
+  assert.deepEqual(
+    queryRun(db, "select attempts from jobs where key = 'annotated/round=2/finetune'"),
+    [{ attempts: 1 }],
+  );
+  assert.equal(queryRun(db, 'select * from review_requests where round = 3').length, 2);
 });
+
+// Starts a command and SIGKILLs it once the job `key` is recorded done.
+async function killWhenDone(args: string[], db: string, key: string): Promise<void> {
+  const child = spawn(process.execPath, [sentinelBin, ...args], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const done = () =>
+    queryRun(db, `select 1 from jobs where key = '${key}' and status = 'done'`).length > 0;
+  while (child.exitCode === null && !done()) await sleep(50);
+  child.kill('SIGKILL');
+  await exited;
+}
