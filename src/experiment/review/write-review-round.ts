@@ -69,7 +69,10 @@ export async function writeReviewRound(r: ReviewRound): Promise<string> {
   const ids = rows.map((c) => c.caseId);
   await writeFile(join(partial, README_FILE), reviewReadme(r.round, ids, r.classes));
   await writeFile(join(partial, ITKSNAP_LABELS_FILE), itksnapLabels(r.classes));
-  await rm(dir, { recursive: true, force: true });
+  // A folder left unrecorded (a run started over with --force) may hold annotators' edits:
+  // it is moved aside, never deleted.
+  if (existsSync(dir))
+    await rename(dir, `${dir}.replaced-${new Date().toISOString().replaceAll(':', '')}`);
   await rename(partial, dir);
   recordReviewRound(
     r.db,
