@@ -9,6 +9,7 @@ import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { jobDir } from '../../src/db/job-keys.js';
 import { readLabelMap } from '../../src/volume/read-label-map.js';
 import { writeNifti } from '../../src/volume/write-nifti.js';
 import { runSentinel, sentinelBin } from '../run-cli.js';
@@ -53,7 +54,7 @@ test('export -> edit -> import -> next worklist; bad masks refused with nothing 
   const truth = new Map(
     queryRun<{ case_id: string; label_path: string; role: string }>(
       db,
-      'select case_id, label_path, role from cases',
+      'select case_id, label_path, role from cases order by case_id',
     ).map((c) => [c.case_id, c]),
   );
   const notAsked = [...truth.values()].find((c) => c.role === 'pool' && !asked.includes(c.case_id));
@@ -138,6 +139,18 @@ test('export -> edit -> import -> next worklist; bad masks refused with nothing 
   assert.ok(
     jobs.every((j) => j.status === 'done' && j.wall_s > 0 && j.cpu_s > 0),
     'metered',
+  );
+  // The fine-tune trains on the labeled cases and the kept copies of the imported masks.
+  const request = JSON.parse(
+    await readFile(join(jobDir(out, 'annotated/round=1/finetune'), 'request.json'), 'utf8'),
+  ) as { cases: { id: string; label: string }[] };
+  const labeled = [...truth.values()].filter((c) => c.role === 'labeled').map((c) => c.case_id);
+  assert.deepEqual(
+    request.cases.map((c) => c.label),
+    [
+      ...labeled.map((id) => truth.get(id)!.label_path),
+      ...asked.map((id) => join(out, 'revisions', 'round-1', `${id}_seg.nii.gz`)).sort(),
+    ],
   );
   const metrics = queryRun(db, "select * from metrics where method = 'annotated' and budget = 2");
   assert.equal(metrics.length, 2 * 9, '2 test cases x 9 organs');
