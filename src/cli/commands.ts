@@ -12,6 +12,11 @@ export const commands: Record<string, { description: string; load: () => Promise
       'Semi-supervised learning: self-train on the highest-quality pseudo labels, evaluate',
     load: async () => (await import('./commands/ssl-run.js')).default,
   },
+  'import-revisions': {
+    description:
+      "Import annotators' corrected masks of a review round, fine-tune, evaluate, write the next round",
+    load: async () => (await import('./commands/import-revisions.js')).default,
+  },
   info: {
     description: 'Describe NIfTI files: dims, datatype, spacing, orientation, value range',
     load: async () => (await import('./commands/info.js')).default,

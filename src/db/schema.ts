@@ -260,3 +260,64 @@ export const runLock = sqliteTable(
   },
   () => [check('run_lock_single_row_check', sql.raw('"id" = 1') as SQL)],
 );
+
+// The method name of the metrics and jobs of real annotation rounds (al-run --export-worklist,
+// then `sentinel import-revisions`): the model fine-tuned on the labeled set and every mask the
+// annotators returned so far, recorded with budget = the number of revised cases.
+export const ANNOTATED_METHOD = 'annotated';
+
+// The cases a review round asked annotators to revise: round 1 is written by al-run
+// --export-worklist, round R + 1 by the import of round R. The pseudo label is the file the
+// round's review folder started from (relative to the run folder), to tell a returned mask that
+// nobody changed.
+export const reviewRequests = sqliteTable(
+  'review_requests',
+  {
+    experimentId: integer('experiment_id').notNull(),
+    round: integer('round').notNull(),
+    caseId: text('case_id').notNull(),
+    // 1 = the worst case of the round.
+    rank: integer('rank').notNull(),
+    // The method whose scores chose the round, and the case-level score (NULL = n/a).
+    method: text('method').notNull(),
+    score: real('score'),
+    worstOrgan: text('worst_organ'),
+    worstSlice: integer('worst_slice'),
+    pseudoLabelPath: text('pseudo_label_path').notNull(),
+    writtenAt: text('written_at').notNull().$defaultFn(nowIso),
+  },
+  (t) => [
+    primaryKey({ columns: [t.experimentId, t.round, t.caseId] }),
+    unique('review_requests_rank_unique').on(t.experimentId, t.round, t.rank),
+    foreignKey({
+      columns: [t.experimentId, t.caseId],
+      foreignColumns: [cases.experimentId, cases.caseId],
+    }).onDelete('cascade'),
+  ],
+);
+
+// A corrected mask an annotator returned, as imported: the copy kept in the run folder
+// (relative path), its sha256, where it came from, who revised it and when. A case is revised
+// once; changed_voxels = 0 marks a mask returned identical to its pseudo label.
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    experimentId: integer('experiment_id').notNull(),
+    caseId: text('case_id').notNull(),
+    round: integer('round').notNull(),
+    maskPath: text('mask_path').notNull(),
+    sha256: text('sha256').notNull(),
+    sourcePath: text('source_path').notNull(),
+    annotator: text('annotator').notNull(),
+    changedVoxels: integer('changed_voxels').notNull(),
+    importedAt: text('imported_at').notNull().$defaultFn(nowIso),
+  },
+  (t) => [
+    primaryKey({ columns: [t.experimentId, t.caseId] }),
+    index('revisions_round_idx').on(t.experimentId, t.round),
+    foreignKey({
+      columns: [t.experimentId, t.caseId],
+      foreignColumns: [cases.experimentId, cases.caseId],
+    }).onDelete('cascade'),
+  ],
+);

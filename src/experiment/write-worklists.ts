@@ -7,9 +7,11 @@ import { listSelections } from '../db/selections.js';
 import type { Db } from '../db/types.js';
 import type { ExperimentDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
+import { writeFirstReviewRound } from './review/first-review-round.js';
 
 // For real annotators (al-run --export-worklist): per method, the cases to revise at the largest
-// budget (first seed), worst first, each with its organs' scores (worst organ first), image path.
+// budget (first seed), worst first, each with its organs' scores (worst organ first), image path;
+// then review round 1, the folder annotators open (the first method's cases, review/round-1/).
 export async function writeWorklists(
   db: Db,
   experimentId: number,
@@ -47,5 +49,7 @@ export async function writeWorklists(
     await writeFile(path, toCsv(['rank', 'case', 'score', 'worst_organs', 'image'], lines));
     written.push(path);
   }
+  const review = await writeFirstReviewRound(db, experimentId, s, data);
+  if (review) written.push(review);
   return written;
 }

@@ -35,6 +35,8 @@ test('the shipped migrations create every table on :memory:', () => {
       'experiments',
       'jobs',
       'metrics',
+      'review_requests',
+      'revisions',
       'run_lock',
       'scores',
       'selections',

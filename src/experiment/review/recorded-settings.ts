@@ -1,0 +1,65 @@
+import { basename, dirname, join, resolve } from 'node:path';
+import { resolveStrategies } from '../../../strategies/registry.js';
+import { ExperimentConfigSchema } from '../../config/experiment-schema.js';
+import type { Experiment } from '../../db/experiments.js';
+import { UserError } from '../../errors.js';
+import type { ExperimentSettings } from '../experiment-settings.js';
+
+// The settings of a recorded run, rebuilt from the config al-run recorded (paths in it are
+// absolute already; seeds and budgets as the flags made them), so that a later command on the
+// run (an import of revisions) runs its jobs exactly as the run did; a user's strategy module
+// is loaded again from the path the run recorded.
+export async function recordedSettings(
+  experiment: Experiment,
+  runDir: string,
+): Promise<ExperimentSettings> {
+  const recorded = experiment.config as Record<string, unknown>;
+  const { kind: _kind, seeds, budgets, rounds: _rounds, strategyModules, ...fields } = recorded;
+  const parsed = ExperimentConfigSchema.safeParse({ ...fields, seedList: seeds });
+  if (!parsed.success || !Array.isArray(budgets)) {
+    throw new UserError(`the config recorded in ${runDir} cannot be read by this version`, {
+      hint: 'import revisions with the sentinel version that ran al-run on this folder',
+    });
+  }
+  const config = parsed.data;
+  const dir = resolve(runDir);
+  const modules = (strategyModules ?? {}) as Record<string, string>;
+  const strategies = await resolveStrategies(
+    config.methods.map((name) => modules[name] ?? name),
+    dir,
+  );
+  return {
+    kind: experiment.kind,
+    name: basename(dir),
+    runDir: dir,
+    cacheDir: join(dirname(dir), '.cache'),
+    configFile: '',
+    recordedConfig: experiment.config,
+    configHash: experiment.configHash,
+    data: config.data,
+    engine: config.engine,
+    methods: config.methods,
+    strategies,
+    rounds: 1,
+    seeds: config.seedList ?? [0],
+    budgets: budgets as number[],
+    training: {
+      pretrained: config.training.pretrained,
+      m0Params: config.training.m0.params,
+      finetuneFrom: config.training.finetune.from,
+      finetuneParams: config.training.finetune.params,
+      repeatM0: config.training.repeatM0,
+    },
+    qs: { model: config.qs.model, batchSize: config.qs.batchSize },
+    mcSamples: config.mcDropout.samples,
+    nsdToleranceMm: config.metrics.nsdToleranceMm,
+    executor: config.executor,
+    concurrency:
+      config.executor.kind === 'slurm'
+        ? { engine: config.executor.maxParallel, node: config.executor.maxParallel }
+        : { engine: config.executor.engineConcurrency, node: config.executor.nodeConcurrency },
+    maxAttempts: config.executor.maxAttempts,
+    exportWorklist: false,
+    force: false,
+  };
+}
