@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel } from '../../run-cli.js';
 import { slurmExperiment } from './slurm-experiment.js';
-import {
-  type TestCluster,
-  slurmJobsUnder,
-  startTestCluster,
-  stopTestCluster,
-} from './test-cluster.js';
+import { slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
-let cluster: TestCluster;
-before(async () => {
-  cluster = await startTestCluster();
-});
-after(stopTestCluster);
+const cluster = useTestCluster();
 
 // The pool's second shard (cases 3-4 of 6) fails in the wrapped engine: once, or always.
 for (const mode of ['once', 'always'] as const) {

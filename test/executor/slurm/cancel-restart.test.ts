@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel, sentinelBin } from '../../run-cli.js';
 import { slurmExperiment } from './slurm-experiment.js';
-import {
-  type TestCluster,
-  queuedUnder,
-  slurmJobsUnder,
-  startTestCluster,
-  stopTestCluster,
-} from './test-cluster.js';
+import { queuedUnder, slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
-let cluster: TestCluster;
-before(async () => {
-  cluster = await startTestCluster();
-});
-after(stopTestCluster);
+const cluster = useTestCluster();
 
 const alRun = (config: string, out: string) => [
   'al-run',

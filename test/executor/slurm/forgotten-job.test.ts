@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel, sentinelBin } from '../../run-cli.js';
 import { slurmExperiment } from './slurm-experiment.js';
-import {
-  type TestCluster,
-  queuedUnder,
-  slurmJobsUnder,
-  startTestCluster,
-  stopTestCluster,
-} from './test-cluster.js';
+import { queuedUnder, slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
-let cluster: TestCluster;
-before(async () => {
-  cluster = await startTestCluster();
-});
-after(stopTestCluster);
+const cluster = useTestCluster();
 
 const FORGOTTEN_ID = '987654321';
 

@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel } from '../../run-cli.js';
 import { slurmExperiment } from './slurm-experiment.js';
-import {
-  type TestCluster,
-  slurmJobsUnder,
-  startTestCluster,
-  stopTestCluster,
-} from './test-cluster.js';
+import { slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
-let cluster: TestCluster;
-before(async () => {
-  cluster = await startTestCluster();
-});
-after(stopTestCluster);
+const cluster = useTestCluster();
 
 for (const [option, value, said] of [
   ['partition', 'no-such-partition', /invalid partition/i],
   ['gres', 'gpu:7', /gres/i],
 ] as const) {
-  test(`a wrong ${option} is refused once, up front, before any job is submitted`, async (t) => {
+  test(`a wrong ${option} is refused once, up front any job is submitted`, async (t) => {
     if (!cluster.ok) return t.skip(cluster.reason);
     const { dir, config } = await slurmExperiment(`refuse-${option}`, {
       executor: `, ${option}: ${JSON.stringify(value)}`,

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { skipOrFail } from '../../requirements/skip-or-fail.js';
@@ -22,6 +23,35 @@ export async function startTestCluster(): Promise<TestCluster> {
     return { ok: false, reason: skipOrFail(reason) ?? reason };
   }
   return { ok: true, env: { SLURM_CONF: line.slice('SLURM_CONF='.length) } };
+}
+
+// The cluster of a test file: started before its tests, let go after them. `ok` is known
+// inside a test; `env` may be read once `ok` is true.
+export function useTestCluster(): {
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly env: Record<string, string>;
+} {
+  let cluster: TestCluster = {
+    ok: false,
+    reason: 'bug: the test cluster is read before its start',
+  };
+  before(async () => {
+    cluster = await startTestCluster();
+  });
+  after(stopTestCluster);
+  return {
+    get ok() {
+      return cluster.ok;
+    },
+    get reason() {
+      return cluster.ok ? '' : cluster.reason;
+    },
+    get env() {
+      if (!cluster.ok) throw new Error(`bug: no test cluster: ${cluster.reason}`);
+      return cluster.env;
+    },
+  };
 }
 
 // Lets go of the cluster; the script stops the daemons once no holder is left.
