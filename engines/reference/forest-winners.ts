@@ -1,4 +1,4 @@
-import { type Forest, packedNodes } from './forest.js';
+import { type Forest, leafOffset, packedNodes } from './forest.js';
 
 // The winning class of each row for a prediction that needs only the mask: the argmax of the
 // forest's mean vote after the prior reweighting, without finishing the vote of a row whose
@@ -54,18 +54,11 @@ function addTreeVotes(
 ): void {
   const { classes } = forest;
   const tree = forest.trees[t]!;
-  const { links, thresholds } = packedNodes(tree);
+  const nodes = packedNodes(tree);
   const probs = tree.probs;
   for (let i = 0; i < open.length; i++) {
     const r = open[i]!;
-    const o = r * features;
-    let node = 0;
-    let child = links[1]!;
-    while (child >= 0) {
-      node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
-      child = links[2 * node + 1]!;
-    }
-    const p = -1 - child;
+    const p = leafOffset(nodes, inputs, r * features);
     const q = r * classes;
     for (let c = 0; c < classes; c++) sums[q + c] = sums[q + c]! + probs[p + c]!;
   }

@@ -260,18 +260,22 @@ function treeLeaves(
   out: Int32Array,
   at: number,
 ): void {
-  const { links, thresholds } = packedNodes(tree);
-  for (let r = 0; r < n; r++) {
-    const o = r * features;
-    let node = 0;
-    let child = links[1]!;
-    // The right child is left + 1; a value that is not <= the threshold (NaN too) goes right.
-    while (child >= 0) {
-      node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
-      child = links[2 * node + 1]!;
-    }
-    out[at + r] = -1 - child;
+  const nodes = packedNodes(tree);
+  for (let r = 0; r < n; r++) out[at + r] = leafOffset(nodes, inputs, r * features);
+}
+
+// Where the row at inputs[o ...] ends in a tree: the offset of its leaf's distribution in the
+// tree's probs.
+export function leafOffset(nodes: PackedNodes, inputs: Float32Array, o: number): number {
+  const { links, thresholds } = nodes;
+  let node = 0;
+  let child = links[1]!;
+  // The right child is left + 1; a value that is not <= the threshold (NaN too) goes right.
+  while (child >= 0) {
+    node = child + (inputs[o + links[2 * node]!]! <= thresholds[node]! ? 0 : 1);
+    child = links[2 * node + 1]!;
   }
+  return -1 - child;
 }
 
 // The mean over the used trees of each row's leaf distribution; `leavesOf(t)` gives the array
