@@ -7,6 +7,7 @@ import { loadYamlConfig, resolveConfigPath } from '../config/load-config.js';
 import { UserError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { loadBundle } from '../qs/bundle.js';
+import { configFields } from './config-fields.js';
 import { type ExperimentDataset, resolveDataset } from './dataset.js';
 import type { ExperimentSettings } from './experiment-settings.js';
 
@@ -121,29 +122,12 @@ export async function resolveSettings(
     recordedConfig,
     configHash: sha256(Buffer.from(stableJson(recordedConfig))),
     data,
-    engine: config.engine,
     methods,
     strategies,
     seeds,
     budgets: sortedBudgets,
     rounds,
-    training: {
-      pretrained,
-      m0Params: config.training.m0.params,
-      finetuneFrom: config.training.finetune.from,
-      finetuneParams: config.training.finetune.params,
-      repeatM0: config.training.repeatM0,
-    },
-    qs: { model: qsModel, batchSize: config.qs.batchSize },
-    mcSamples: config.mcDropout.samples,
-    nsdToleranceMm: config.metrics.nsdToleranceMm,
-    executor: config.executor,
-    // On Slurm the cluster schedules: up to maxParallel jobs of each pool are submitted at once.
-    concurrency:
-      config.executor.kind === 'slurm'
-        ? { engine: config.executor.maxParallel, node: config.executor.maxParallel }
-        : { engine: config.executor.engineConcurrency, node: config.executor.nodeConcurrency },
-    maxAttempts: config.executor.maxAttempts,
+    ...configFields(config, { pretrained, qsModel }),
     exportWorklist: flags.exportWorklist ?? false,
     force: flags.force ?? false,
   };

@@ -3,6 +3,7 @@ import { resolveStrategies } from '../../../strategies/registry.js';
 import { ExperimentConfigSchema } from '../../config/experiment-schema.js';
 import type { Experiment } from '../../db/experiments.js';
 import { UserError } from '../../errors.js';
+import { configFields } from '../config-fields.js';
 import type { ExperimentSettings } from '../experiment-settings.js';
 
 // The settings of a recorded run, rebuilt from the config al-run recorded (paths in it are
@@ -37,28 +38,15 @@ export async function recordedSettings(
     recordedConfig: experiment.config,
     configHash: experiment.configHash,
     data: config.data,
-    engine: config.engine,
     methods: config.methods,
     strategies,
     rounds: 1,
     seeds: config.seedList ?? [0],
     budgets: budgets as number[],
-    training: {
-      pretrained: config.training.pretrained,
-      m0Params: config.training.m0.params,
-      finetuneFrom: config.training.finetune.from,
-      finetuneParams: config.training.finetune.params,
-      repeatM0: config.training.repeatM0,
-    },
-    qs: { model: config.qs.model, batchSize: config.qs.batchSize },
-    mcSamples: config.mcDropout.samples,
-    nsdToleranceMm: config.metrics.nsdToleranceMm,
-    executor: config.executor,
-    concurrency:
-      config.executor.kind === 'slurm'
-        ? { engine: config.executor.maxParallel, node: config.executor.maxParallel }
-        : { engine: config.executor.engineConcurrency, node: config.executor.nodeConcurrency },
-    maxAttempts: config.executor.maxAttempts,
+    ...configFields(config, {
+      pretrained: config.training.pretrained ?? null,
+      qsModel: config.qs.model,
+    }),
     exportWorklist: false,
     force: false,
   };
