@@ -1,6 +1,7 @@
 import { UserError } from '../src/errors.js';
 import { openProbabilityMap } from '../src/probabilities/probability-map.js';
 import { checkGrid } from '../src/uncertainty/check-grid.js';
+import { scoreUncertaintyMap } from '../src/uncertainty/score-uncertainty-map.js';
 import { VoxelMeans } from '../src/uncertainty/voxel-means.js';
 import { readLabelMap } from '../src/volume/read-label-map.js';
 import type { Strategy } from './strategy.js';
@@ -8,7 +9,8 @@ import type { Strategy } from './strategy.js';
 // Monte-Carlo dropout: from T stochastic passes, the per-voxel standard deviation (population,
 // ddof = 0, as numpy's std) of each class probability, averaged over classes. Case score =
 // minus its mean over all voxels; organ score = minus its mean over the organ's voxels in the
-// pseudo label. The T files are streamed in lockstep, one slice of one class at a time.
+// pseudo label. The T files are streamed in lockstep, one slice of one class at a time. From an
+// engine's fused MC-std map (contract save.mcStdMap), the same means of that map.
 const mcDropout: Strategy = {
   name: 'mc-dropout',
   description: 'minus the mean per-voxel std over T Monte-Carlo-dropout passes',
@@ -17,6 +19,13 @@ const mcDropout: Strategy = {
   async score(cases, context) {
     const results = [];
     for (const c of cases) {
+      if (c.mcStdMap) {
+        results.push({
+          caseId: c.id,
+          ...(await scoreUncertaintyMap(c.mcStdMap, c.mask, context.classes)),
+        });
+        continue;
+      }
       const samples = c.mcSamples ?? [];
       if (samples.length < 2) {
         throw new UserError(
