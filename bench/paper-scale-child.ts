@@ -26,10 +26,23 @@ import {
 
 const SLICE_VOXELS = SLICE * SLICE;
 
+// Organ names: the first nine are the ones the shipped QS bundle (models/qs-phantom) knows, so
+// QS scores those; the rest are placeholders it leaves unscored.
+const QS_ORGANS = [
+  'liver',
+  'spleen',
+  'kidney_left',
+  'kidney_right',
+  'pancreas',
+  'gallbladder',
+  'stomach',
+  'aorta',
+  'inferior_vena_cava',
+];
 export const CLASSES: Record<string, string> = Object.fromEntries(
   Array.from({ length: ORGANS }, (_, i) => [
     String(i + 1),
-    `organ_${String(i + 1).padStart(3, '0')}`,
+    QS_ORGANS[i] ?? `organ_${String(i + 1).padStart(3, '0')}`,
   ]),
 );
 
