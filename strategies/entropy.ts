@@ -26,7 +26,7 @@ const entropy: Strategy = {
         continue;
       }
       if (!c.probabilities) {
-        throw new UserError(`entropy: case ${c.id} has no saved probabilities`, {
+        throw new UserError(`entropy: case ${c.id} has no saved probabilities (nor an entropy map)`, {
           hint: 'predict the pool with probabilities saved (the experiment does this when entropy is chosen)',
         });
       }
