@@ -26,9 +26,12 @@ const entropy: Strategy = {
         continue;
       }
       if (!c.probabilities) {
-        throw new UserError(`entropy: case ${c.id} has no saved probabilities (nor an entropy map)`, {
-          hint: 'predict the pool with probabilities saved (the experiment does this when entropy is chosen)',
-        });
+        throw new UserError(
+          `entropy: case ${c.id} has no saved probabilities (nor an entropy map)`,
+          {
+            hint: 'predict the pool with probabilities saved (the experiment does this when entropy is chosen)',
+          },
+        );
       }
       const mask = await readLabelMap(c.mask);
       const { info, slices } = await openProbabilityMap(c.probabilities);
