@@ -205,13 +205,14 @@ function table(
   const lines = [
     `Measured per case (mean of ${size.cases}, 512 x 512 x ${size.slices}) and projected to 100 cases of 512 x 512 x ${size.depth} (per job, a process start: ${noop.wallSeconds.toFixed(2)} s wall, ${(noop.readBytes / 1e6).toFixed(0)} MB read, counted once; the rest x ${scale.toFixed(1)}), next to the paper's Table 3 (per 100 TotalSegmentator CTs). Peak RAM: the measured peak of one job, not extrapolated. QS: x 100 only (it reads a fixed number of slices per organ), and the shipped bundle scores 9 of the 104 organs.`,
     '',
-    '| method | path | measured/case: wall s | CPU s | peak RSS GB | written GB | read GB | projected/100: time h | RAM GB (peak) | disk GB | read GB | paper: time h | RAM GB | disk GB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| method | path | measured/case: wall s | CPU s | peak RSS GB | written GB | read GB | projected/100: time h | CPU h | RAM GB (peak) | disk GB | read GB | paper: time h | RAM GB | disk GB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [key, runs] of perCase) {
     const [method, path] = key.split(' ') as [string, string];
     const mean = (f: (c: StepCost) => number) => runs.reduce((s, c) => s + f(c), 0) / runs.length;
     const wall = mean((c) => c.wallSeconds);
+    const cpu = mean((c) => c.cpuSeconds ?? 0);
     const jobs = runs[0]?.jobs ?? 1;
     // QS reads a fixed number of slices per organ (the bundle's slicesPerOrgan): not x depth.
     const factor = method === 'quality-sentinel' ? 1 : scale;
@@ -225,7 +226,7 @@ function table(
       `| ${method} | ${path} | ${fmt(wall, 1)} | ${fmt(
         mean((c) => c.cpuSeconds ?? 0),
         1,
-      )} | ${fmt(gb(peak))} | ${fmt(gb(written), 3)} | ${fmt(gb(read), 3)} | ${fmt(projected(wall, noop.wallSeconds) / 3600)} | ${fmt(gb(peak))} | ${fmt(gb(projected(written, 0)), 1)} | ${fmt(gb(projected(read, noop.readBytes)), 1)} | ${paper?.hours ?? ''} | ${paper?.ramGb ?? ''} | ${paper?.diskGb ?? ''} |`,
+      )} | ${fmt(gb(peak))} | ${fmt(gb(written), 3)} | ${fmt(gb(read), 3)} | ${fmt(projected(wall, noop.wallSeconds) / 3600)} | ${fmt(projected(cpu, noop.cpuSeconds ?? 0) / 3600)} | ${fmt(gb(peak))} | ${fmt(gb(projected(written, 0)), 1)} | ${fmt(gb(projected(read, noop.readBytes)), 1)} | ${paper?.hours ?? ''} | ${paper?.ramGb ?? ''} | ${paper?.diskGb ?? ''} |`,
     );
   }
   for (const method of ['entropy', 'mc-dropout']) {
