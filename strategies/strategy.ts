@@ -10,6 +10,10 @@ export interface PoolCase {
   probabilities?: string;
   // The T Monte-Carlo-dropout probability maps, when the engine wrote them.
   mcSamples?: string[];
+  // The engine's fused maps (contract save.entropyMap / save.mcStdMap): one value per voxel,
+  // written instead of the probabilities / samples when the engine config says `fused`.
+  entropyMap?: string;
+  mcStdMap?: string;
   // The reference label map, when ground truth exists (oracle only).
   truth?: string;
 }

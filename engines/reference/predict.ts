@@ -7,11 +7,19 @@ import { keepLargestComponents } from './largest-component.js';
 import { openHiddenNetwork } from './mlp-onnx.js';
 import type { EngineParams } from './params.js';
 import { createRng } from './prng.js';
-import { argmaxLabels, prepareImage } from './segment-image.js';
-import { readImage, writeMask, writeProbabilities } from './volume-io.js';
+import { type PreparedImage, argmaxLabels, prepareImage } from './segment-image.js';
+import { McSpread, entropyMap } from './uncertainty-maps.js';
+import {
+  type EngineImage,
+  readImage,
+  writeMask,
+  writeProbabilities,
+  writeVoxelMap,
+} from './volume-io.js';
 
 // Segments the request's cases with a checkpoint: the argmax mask always, the softmax
-// probabilities and Monte-Carlo-dropout samples when the request asks for them.
+// probabilities and Monte-Carlo-dropout samples when the request asks for them, and the fused
+// entropy and MC-std maps (uncertainty-maps.ts) when it asks for those.
 export async function predictReference(
   request: PredictRequest,
   params: EngineParams,
@@ -23,7 +31,7 @@ export async function predictReference(
   const settings = {
     priorCorrection: params.priorCorrection,
     forestSampleFraction: params.forestSampleFraction,
-    manySamples: request.save.mcSamples > 0,
+    manySamples: Math.max(request.save.mcSamples, request.save.mcStdMap ?? 0) > 0,
     hiddenNetwork:
       model.kind === 'mlp' ? await openHiddenNetwork(model.mlp, params.predictThreads) : undefined,
   };
@@ -34,10 +42,9 @@ export async function predictReference(
     const stem = join(request.outputDir, names[index]!);
     const image = await readImage(item.image);
     const prepared = await prepareImage(checkpoint, image, settings);
-    // The plain probabilities where they are saved or Monte-Carlo samples share their tree
-    // traversal; a mask alone is found sooner.
-    const plain = request.save.probabilities || request.save.mcSamples > 0;
-    const probabilities = plain ? prepared.sample() : undefined;
+    // The plain probabilities where they (or their entropy) are saved, or Monte-Carlo samples
+    // share their tree traversal; a mask alone is found sooner.
+    const probabilities = needsPlainPass(request.save) ? prepared.sample() : undefined;
     const mask = probabilities ? argmaxLabels(probabilities, checkpoint.labels) : prepared.mask();
     if (params.largestComponent) keepLargestComponents(mask, image.geometry.dims);
     const output: PredictOutput = { id: item.id, mask: `${stem}_mask${extension}` };
@@ -47,20 +54,64 @@ export async function predictReference(
       output.probabilities = `${stem}_probabilities${extension}`;
       await writeProbabilities(output.probabilities, probabilities!, image, type);
     }
+    if (request.save.entropyMap) {
+      output.entropyMap = `${stem}_entropy${extension}`;
+      await writeVoxelMap(output.entropyMap, entropyMap(probabilities!, type), image);
+    }
+    const caseSeed = (request.seed ^ hashString(item.id)) >>> 0;
+    const passes = { prepared, image, caseSeed, stem, extension, type };
     if (request.save.mcSamples > 0) {
-      output.mcSamples = [];
-      const caseSeed = (request.seed ^ hashString(item.id)) >>> 0;
-      for (let t = 0; t < request.save.mcSamples; t++) {
-        const rng = createRng(caseSeed, t + 1);
-        const sample = prepared.sample(rng);
-        const path = `${stem}_mc${String(t).padStart(2, '0')}${extension}`;
-        await writeProbabilities(path, sample, image, type);
-        output.mcSamples.push(path);
-      }
+      output.mcSamples = await writeMcSamples(passes, request.save.mcSamples);
+    }
+    if (request.save.mcStdMap) {
+      output.mcStdMap = `${stem}_mcstd${extension}`;
+      await writeVoxelMap(output.mcStdMap, mcSpread(passes, request.save.mcStdMap), image);
     }
     outputs.push(output);
   }
   return outputs;
+}
+
+function needsPlainPass(save: PredictRequest['save']): boolean {
+  return (
+    save.probabilities ||
+    save.mcSamples > 0 ||
+    (save.entropyMap ?? false) ||
+    (save.mcStdMap ?? 0) > 0
+  );
+}
+
+interface McPasses {
+  prepared: PreparedImage;
+  image: EngineImage;
+  caseSeed: number;
+  stem: string;
+  extension: string;
+  type: 'float32' | 'uint8';
+}
+
+// The T Monte-Carlo samples written as probability maps; pass t draws from stream t + 1.
+async function writeMcSamples(passes: McPasses, count: number): Promise<string[]> {
+  const paths: string[] = [];
+  for (let t = 0; t < count; t++) {
+    const sample = passes.prepared.sample(createRng(passes.caseSeed, t + 1));
+    const path = `${passes.stem}_mc${String(t).padStart(2, '0')}${passes.extension}`;
+    await writeProbabilities(path, sample, passes.image, passes.type);
+    paths.push(path);
+  }
+  return paths;
+}
+
+// The same T passes (the same streams) folded into one MC-std map, one sample held at a time.
+function mcSpread(passes: McPasses, count: number): Float32Array {
+  const { prepared } = passes;
+  let spread: McSpread | undefined;
+  for (let t = 0; t < count; t++) {
+    const sample = prepared.sample(createRng(passes.caseSeed, t + 1));
+    spread ??= new McSpread(sample, passes.type);
+    spread.add(sample);
+  }
+  return spread?.map() ?? new Float32Array(prepared.voxels);
 }
 
 // File-name-safe, unique stems for case ids ("a/b" -> "a_b"; a repeat gets "_2", "_3", ...).

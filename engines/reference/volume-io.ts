@@ -38,6 +38,15 @@ export async function readLabels(
   return volume.data;
 }
 
+// Writes a 3D float32 map (a fused uncertainty map) on the image's grid.
+export async function writeVoxelMap(
+  path: string,
+  values: Float32Array,
+  image: EngineImage,
+): Promise<void> {
+  await writeNifti(path, volumeOn(image, [...image.geometry.dims], 'float32', values));
+}
+
 // Writes a uint8 label map on the image's grid.
 export async function writeMask(path: string, mask: Uint8Array, image: EngineImage): Promise<void> {
   await writeNifti(path, volumeOn(image, [...image.geometry.dims], 'uint8', mask));
@@ -68,25 +77,39 @@ export function quantizeProbabilities(probabilities: RegionProbabilities): Uint8
   const { voxels, inside, classes, rows } = probabilities;
   const out = new Uint8Array(voxels * classes);
   out.fill(255, 0, voxels);
+  const row = new Uint8Array(classes);
   const remainders = new Float64Array(classes);
-  for (let r = 0, o = 0; r < inside.length; r++, o += classes) {
+  for (let r = 0; r < inside.length; r++) {
+    quantizeRow(rows, r * classes, row, remainders);
     const v = inside[r]!;
-    let total = 0;
-    for (let c = 0; c < classes; c++) {
-      const scaled = rows[o + c]! * 255;
-      const floor = Math.floor(scaled);
-      out[c * voxels + v] = floor;
-      remainders[c] = scaled - floor;
-      total += floor;
-    }
-    for (let missing = 255 - total; missing > 0; missing--) {
-      let best = 0;
-      for (let c = 1; c < classes; c++) if (remainders[c]! > remainders[best]!) best = c;
-      out[best * voxels + v]! += 1;
-      remainders[best] = -1;
-    }
+    for (let c = 0; c < classes; c++) out[c * voxels + v] = row[c]!;
   }
   return out;
+}
+
+// One row's bytes (rows[o .. o + classes - 1] -> out), adding up to 255; `remainders` is scratch
+// of the same length.
+export function quantizeRow(
+  rows: Float32Array,
+  o: number,
+  out: Uint8Array,
+  remainders: Float64Array,
+): void {
+  const classes = out.length;
+  let total = 0;
+  for (let c = 0; c < classes; c++) {
+    const scaled = rows[o + c]! * 255;
+    const floor = Math.floor(scaled);
+    out[c] = floor;
+    remainders[c] = scaled - floor;
+    total += floor;
+  }
+  for (let missing = 255 - total; missing > 0; missing--) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (remainders[c]! > remainders[best]!) best = c;
+    out[best]! += 1;
+    remainders[best] = -1;
+  }
 }
 
 function volumeOn(

@@ -164,7 +164,7 @@ export async function checkProbabilityMap(
 }
 
 // Runs a check that reads a file; an unreadable file is itself the problem.
-async function readingProblem(
+export async function readingProblem(
   path: string,
   check: () => Promise<string | undefined>,
 ): Promise<OutputProblem | undefined> {

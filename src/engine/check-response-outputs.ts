@@ -6,6 +6,7 @@ import {
   checkProbabilityMap,
   readGrid,
 } from './check-outputs.js';
+import { checkUncertaintyMap } from './check-uncertainty-map.js';
 import type { PredictRequest, PredictResponse, TrainResponse } from './contract.js';
 
 // Checks what a train response points at: the checkpoint must exist.
@@ -17,7 +18,8 @@ export async function checkTrainOutputs(
 
 // Checks a predict response against its request: one output per case, each mask a label map
 // on its image's grid with labels in the class map, probabilities and Monte-Carlo samples
-// present exactly when asked, each with classes + 1 channels on the grid summing to 1.
+// present exactly when asked, each with classes + 1 channels on the grid summing to 1, and the
+// fused uncertainty maps when asked.
 export async function checkPredictOutputs(
   request: PredictRequest,
   response: PredictResponse,
@@ -57,6 +59,14 @@ export async function checkPredictOutputs(
       const check = await checkProbabilityMap(path, grid, channels);
       if (check.problem) return withCase(c.id, check.problem);
     }
+    const entropy = request.save.entropyMap
+      ? await checkUncertaintyMap(output.entropyMap, grid, 'entropy map')
+      : undefined;
+    if (entropy) return withCase(c.id, entropy);
+    const spread = request.save.mcStdMap
+      ? await checkUncertaintyMap(output.mcStdMap, grid, 'MC-std map')
+      : undefined;
+    if (spread) return withCase(c.id, spread);
   }
   return undefined;
 }

@@ -54,6 +54,13 @@ export const PredictRequest = z.object({
     mcSamples: z.number().int().nonnegative(),
     // Storage of probability maps: float32, or uint8 with scl_slope = 1/255.
     probabilityType: z.enum(['float32', 'uint8']),
+    // Fused uncertainty (optional, engines that declare `uncertainty: fused`): instead of the
+    // maps above, a 3D float32 map of each voxel's softmax entropy -sum_c p_c ln p_c, computed
+    // from the probabilities as they would have been stored (probabilityType).
+    entropyMap: z.boolean().optional(),
+    // Likewise: run this many Monte-Carlo-dropout passes and write one 3D float32 map of each
+    // voxel's mean over classes of the per-class std (population) over the passes; 0 or absent = none.
+    mcStdMap: z.number().int().nonnegative().optional(),
   }),
   response: z.string(),
   workdir: z.string(),
@@ -67,6 +74,9 @@ export const PredictOutput = z.object({
   mask: z.string(),
   probabilities: z.string().optional(),
   mcSamples: z.array(z.string()).optional(),
+  // The fused uncertainty maps (3D float32 on the image's grid), when asked for.
+  entropyMap: z.string().optional(),
+  mcStdMap: z.string().optional(),
 });
 export type PredictOutput = z.infer<typeof PredictOutput>;
 

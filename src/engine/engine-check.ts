@@ -11,6 +11,7 @@ import {
   checkProbabilityMap,
   readGrid,
 } from './check-outputs.js';
+import { checkUncertaintyMap } from './check-uncertainty-map.js';
 import type { PredictResponse } from './contract.js';
 import type { EngineConfig } from './engine-config.js';
 import { type EngineRunResult, runEngine } from './run-engine.js';
@@ -99,7 +100,11 @@ export async function checkEngine(
       classes: data.classes,
       seed: 0,
       outputDir,
-      save: { probabilities: true, mcSamples },
+      save: {
+        probabilities: true,
+        mcSamples,
+        ...(engine.uncertainty === 'fused' ? { entropyMap: true, mcStdMap: mcSamples } : {}),
+      },
     },
     { jobDir: join(options.dir, 'predict'), signal: options.signal, checkOutputs: false },
   );
@@ -155,6 +160,13 @@ export async function checkEngine(
     engine.probabilityType,
   );
 
+  if (engine.uncertainty === 'fused') {
+    const maps = outputs.flatMap((o) => [
+      checkUncertaintyMap(o.entropyMap, gridOf(o.id), 'entropy map'),
+      ...(mcSamples > 0 ? [checkUncertaintyMap(o.mcStdMap, gridOf(o.id), 'MC-std map')] : []),
+    ]);
+    failed('fused uncertainty maps: 3D float32 on the grid, finite, >= 0', await first(maps));
+  }
   if (mcSamples === 0) {
     add('skip', 'MC samples', 'supportsMcDropout is false');
     return lines;

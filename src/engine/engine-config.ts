@@ -60,6 +60,12 @@ export const EngineConfig = z
     probabilityType: z.enum(['float32', 'uint8']).default('float32'),
     // Whether `predict` can write Monte-Carlo-dropout samples (needed by the mc-dropout method).
     supportsMcDropout: z.boolean().default(false),
+    // How the entropy and mc-dropout methods get their per-voxel uncertainty: `files` (the
+    // engine writes probability maps / T MC samples, the strategies read them) or `fused` (the
+    // engine computes the entropy / MC-std map itself while it predicts and writes only that;
+    // docs/engine-contract.md). `files` works with every engine; `fused` needs one that
+    // implements save.entropyMap and save.mcStdMap (the reference and torch engines do).
+    uncertainty: z.enum(['files', 'fused']).default('files'),
     // Whether `train` works (false for prediction-only pseudo-labellers such as TotalSegmentator).
     supportsTraining: z.boolean().default(true),
   })

@@ -33,7 +33,13 @@ export type PredictTask = Omit<
   'contract' | 'response' | 'workdir' | 'params' | 'save'
 > & {
   params?: Record<string, unknown>;
-  save: { probabilities: boolean; mcSamples: number; probabilityType?: 'float32' | 'uint8' };
+  save: {
+    probabilities: boolean;
+    mcSamples: number;
+    probabilityType?: 'float32' | 'uint8';
+    entropyMap?: boolean;
+    mcStdMap?: number;
+  };
 };
 export type EngineTask = TrainTask | PredictTask;
 
@@ -175,7 +181,7 @@ function buildRequest(
   const params = { ...engine.params, ...task.params };
   const common = { contract: CONTRACT, response: paths.response, workdir: paths.workdir, params };
   if (task.action === 'train') return TrainRequest.parse({ ...task, ...common });
-  if (task.save.mcSamples > 0 && !engine.supportsMcDropout) {
+  if (Math.max(task.save.mcSamples, task.save.mcStdMap ?? 0) > 0 && !engine.supportsMcDropout) {
     throw new UserError(`engine "${engine.name}" cannot write Monte-Carlo-dropout samples`, {
       hint: 'set supportsMcDropout: true in the engine config if it can, or leave out the mc-dropout method',
     });

@@ -114,3 +114,14 @@ test('the reference engine passes with configs/demo.yaml', async () => {
   assert.equal(result.exitCode, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /ok: all 10 checks passed/);
 });
+
+test('an engine configured uncertainty: fused that writes no fused maps fails that line', async () => {
+  const yaml = `${fakeEngineYaml('good')}  uncertainty: fused\n`;
+  const result = await runSentinel(['engine-check', '--config', await configFor(yaml)]);
+  assert.equal(result.exitCode, 1, result.stdout + result.stderr);
+  assert.match(
+    result.stdout,
+    /FAIL {2}fused uncertainty maps: .*the entropy map was asked for but not given/,
+  );
+  assert.match(result.stdout, /PASS {2}probabilities: 10 channels/);
+});

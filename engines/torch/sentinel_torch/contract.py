@@ -116,6 +116,11 @@ def read_request(path, action):
         samples = _require(save, "mcSamples", "int", path)
         if samples < 0:
             _fail(path, "save.mcSamples", "expected a non-negative integer")
+        if not isinstance(save.get("entropyMap", False), bool):
+            _fail(path, "save.entropyMap", "expected a boolean")
+        spread = save.get("mcStdMap", 0)
+        if not isinstance(spread, int) or isinstance(spread, bool) or spread < 0:
+            _fail(path, "save.mcStdMap", "expected a non-negative integer")
         if save.get("probabilityType") not in PROBABILITY_TYPES:
             _fail(path, "save.probabilityType", f"expected one of {', '.join(PROBABILITY_TYPES)}")
     return request

@@ -89,6 +89,11 @@ def write_mask(path, mask, reference):
     _save(path, np.asarray(mask, dtype=np.uint8), reference)
 
 
+def write_voxel_map(path, values, reference):
+    """Writes a 3D float32 map (a fused uncertainty map) on the reference image's grid."""
+    _save(path, np.asarray(values, dtype=np.float32), reference)
+
+
 def write_probabilities(path, probabilities, reference, probability_type):
     """Writes class probabilities (x, y, z, class) as 4D NIfTI: float32, or uint8 with
     scl_slope = 1/255 where each voxel's bytes add up to exactly 255."""

@@ -1,5 +1,6 @@
 """The predict action: sliding-window inference with softmax; writes the mask, the
-probabilities when asked and T Monte-Carlo-dropout samples when asked, all on each input's grid."""
+probabilities when asked and T Monte-Carlo-dropout samples when asked, and the fused entropy and
+MC-std maps (uncertainty_maps.py) when asked, all on each input's grid."""
 
 import os
 import sys
@@ -10,10 +11,11 @@ from .checkpoint import load_checkpoint
 from .class_map import assert_same_classes, channel_to_label, class_labels
 from .contract import EngineError, file_stems
 from .networks import build_network, set_mc_dropout
-from .nifti_io import load_image, write_mask, write_probabilities
+from .nifti_io import load_image, write_mask, write_probabilities, write_voxel_map
 from .preprocessing import Grid, prepare_image, restore_outputs
 from .runtime import derived_seed, setup_runtime
 from .sliding_window import sliding_window_logits
+from .uncertainty_maps import McSpread, entropy_map
 
 
 def _inference_for(network_name):
@@ -63,22 +65,39 @@ def predict(request, params):
         tensor = torch.from_numpy(prepare_image(data, grid, preprocessing["huWindow"])).to(device)
         base = os.path.join(request["outputDir"], stem)
         model.eval()
-        channels, probabilities = restore_outputs(probabilities_of(tensor), grid, save["probabilities"])
+        want_entropy = bool(save.get("entropyMap", False))
+        channels, probabilities = restore_outputs(
+            probabilities_of(tensor), grid, save["probabilities"] or want_entropy
+        )
         output = {"id": case["id"], "mask": f"{base}_mask{extension}"}
         write_mask(output["mask"], to_label[channels], image)
         if save["probabilities"]:
             output["probabilities"] = f"{base}_probabilities{extension}"
             write_probabilities(output["probabilities"], probabilities, image, save["probabilityType"])
+        if want_entropy:
+            output["entropyMap"] = f"{base}_entropy{extension}"
+            write_voxel_map(output["entropyMap"], entropy_map(probabilities, save["probabilityType"]), image)
         del probabilities
+
+        def passes(count):
+            """The T Monte-Carlo passes, each seeded by the request's seed, the case and its index."""
+            set_mc_dropout(model)
+            for sample in range(count):
+                torch.manual_seed(derived_seed(request["seed"], case["id"], sample))
+                yield sample, restore_outputs(probabilities_of(tensor), grid, True)[1]
+            model.eval()
+
         if save["mcSamples"] > 0:
             output["mcSamples"] = []
-            set_mc_dropout(model)
-            for sample in range(save["mcSamples"]):
-                torch.manual_seed(derived_seed(request["seed"], case["id"], sample))
-                _, probabilities = restore_outputs(probabilities_of(tensor), grid, True)
+            for sample, probabilities in passes(save["mcSamples"]):
                 path = f"{base}_mc{sample:02d}{extension}"
                 write_probabilities(path, probabilities, image, save["probabilityType"])
                 output["mcSamples"].append(path)
-            model.eval()
+        if save.get("mcStdMap", 0) > 0:
+            spread = McSpread(save["probabilityType"])
+            for _, probabilities in passes(save["mcStdMap"]):
+                spread.add(probabilities)
+            output["mcStdMap"] = f"{base}_mcstd{extension}"
+            write_voxel_map(output["mcStdMap"], spread.map(), image)
         outputs.append(output)
     return outputs

@@ -6,15 +6,25 @@ import { localProcessExecutor } from '../../executor/process-executor.js';
 import type { ClassMap } from '../../volume/class-map.js';
 import type { ExperimentJob, WorkOutcome } from '../job-runner.js';
 import { runShards, shardedFailure, splitShards, sumCosts } from './run-shards.js';
+import { uncertaintySave } from './uncertainty-save.js';
 
 // A trained checkpoint, relative to its job's folder.
 export interface TrainOutput {
   checkpoint: string;
 }
 
+// One case's predicted files (the fused maps only from an engine configured `fused`).
+export interface PredictedCaseFiles {
+  mask: string;
+  probabilities?: string;
+  mcSamples?: string[];
+  entropyMap?: string;
+  mcStdMap?: string;
+}
+
 // Predicted files per case, relative to the predict job's folder.
 export interface PredictOutput {
-  cases: Record<string, { mask: string; probabilities?: string; mcSamples?: string[] }>;
+  cases: Record<string, PredictedCaseFiles>;
 }
 
 // A train (or fine-tune) job through the engine contract.
@@ -51,7 +61,8 @@ export function trainJob(
   };
 }
 
-// A predict job: masks always, probabilities and Monte-Carlo samples when asked.
+// A predict job: masks always, probabilities and Monte-Carlo samples when asked (or, from an
+// engine configured `uncertainty: fused`, its entropy and MC-std maps in their place).
 export function predictJob(
   engine: EngineConfig,
   spec: JobSpec,
@@ -84,20 +95,20 @@ export function predictJob(
             classes: task.classes,
             seed: task.seed,
             outputDir: join(jobDir, 'out'),
-            save: { probabilities: task.probabilities, mcSamples: task.mcSamples },
+            save: uncertaintySave(engine, task),
           },
           { jobDir, signal, executor: shardExecutor },
         );
       const rel = (p: string) => relative(dir, p);
       const cases: PredictOutput['cases'] = {};
-      const collect = (
-        outputs: { id: string; mask: string; probabilities?: string; mcSamples?: string[] }[],
-      ) => {
+      const collect = (outputs: ({ id: string } & PredictedCaseFiles)[]) => {
         for (const o of outputs) {
           cases[o.id] = {
             mask: rel(o.mask),
             ...(o.probabilities ? { probabilities: rel(o.probabilities) } : {}),
             ...(o.mcSamples ? { mcSamples: o.mcSamples.map(rel) } : {}),
+            ...(o.entropyMap ? { entropyMap: rel(o.entropyMap) } : {}),
+            ...(o.mcStdMap ? { mcStdMap: rel(o.mcStdMap) } : {}),
           };
         }
       };

@@ -11,6 +11,8 @@ const PoolCaseSchema = z.object({
   mask: z.string(),
   probabilities: z.string().optional(),
   mcSamples: z.array(z.string()).optional(),
+  entropyMap: z.string().optional(),
+  mcStdMap: z.string().optional(),
   truth: z.string().optional(),
 });
 
