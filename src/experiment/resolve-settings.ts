@@ -108,7 +108,7 @@ export async function resolveSettings(
     seeds,
     budgets: sortedBudgets,
     ...(rounds > 1 ? { rounds } : {}),
-    ...userModules(strategies),
+    ...(await userModules(strategies)),
     data,
     training: { ...config.training, pretrained },
     qs: { ...config.qs, model: qsModel },
@@ -163,9 +163,19 @@ function checkRounds(kind: 'al' | 'ssl', flags: ExperimentFlags, configured: num
 
 // The modules of the user's strategies by name, recorded with the config (nothing for
 // built-in methods, so configs recorded before user modules existed hash the same).
-function userModules(strategies: ResolvedStrategy[]): { strategyModules?: Record<string, string> } {
-  const modules = strategies.flatMap((r) => (r.module ? [[r.strategy.name, r.module]] : []));
-  return modules.length > 0 ? { strategyModules: Object.fromEntries(modules) } : {};
+// The user modules among the methods: their paths, and their contents' sha256 so that a
+// module edited between two runs of the same command counts as another configuration.
+async function userModules(strategies: ResolvedStrategy[]): Promise<{
+  strategyModules?: Record<string, string>;
+  strategyModuleSha256?: Record<string, string>;
+}> {
+  const users = strategies.filter((r) => r.module !== null);
+  if (users.length === 0) return {};
+  const hashes = await Promise.all(users.map(async (r) => sha256(await readFile(r.module!))));
+  return {
+    strategyModules: Object.fromEntries(users.map((r) => [r.strategy.name, r.module!])),
+    strategyModuleSha256: Object.fromEntries(users.map((r, i) => [r.strategy.name, hashes[i]!])),
+  };
 }
 
 function range(n: number): number[] {

@@ -15,7 +15,8 @@ export async function recordedSettings(
   runDir: string,
 ): Promise<ExperimentSettings> {
   const recorded = experiment.config as Record<string, unknown>;
-  const { kind: _kind, seeds, budgets, rounds: _rounds, strategyModules, ...fields } = recorded;
+  const { kind: _kind, seeds, budgets, rounds: _rounds, strategyModules, ...rest } = recorded;
+  const { strategyModuleSha256: _hashes, ...fields } = rest;
   const parsed = ExperimentConfigSchema.safeParse({ ...fields, seedList: seeds });
   if (!parsed.success || !Array.isArray(budgets)) {
     throw new UserError(`the config recorded in ${runDir} cannot be read by this version`, {
