@@ -40,6 +40,10 @@ export const commands: Record<string, { description: string; load: () => Promise
     description: 'Run one metered task of a batch job (internal, used by the Slurm executor)',
     load: async () => (await import('./commands/exec.js')).default,
   },
+  'run-step': {
+    description: 'Run one job of a detached run in its Slurm job (internal, used by --detach)',
+    load: async () => (await import('./commands/run-step.js')).default,
+  },
   report: {
     description:
       'Report a run (method table, budget curve, ranking quality, worklist) or compare two',

@@ -29,6 +29,9 @@ export const experimentFlags = {
     'run folder: its database, jobs and report; a rerun resumes it (default: runs/<config name>-al or -ssl)',
     text.optional(),
   ),
+  detach: booleanFlag(
+    'Slurm only: queue the whole run at once (each job waits for its inputs, afterok) and exit; the same command without --detach follows it and prints the table',
+  ),
   force: booleanFlag(
     'discard the results recorded in --out when the config or flags changed, and start over',
   ),
@@ -42,6 +45,7 @@ export function sharedExperimentFlags(flags: FlagValues<typeof experimentFlags>)
     seeds: flags.seeds,
     seedList: flags['seed-list'],
     out: flags.out,
+    detach: flags.detach,
     force: flags.force,
   };
 }

@@ -321,3 +321,22 @@ export const revisions = sqliteTable(
     }).onDelete('cascade'),
   ],
 );
+
+// A job that `al-run --detach` queued on Slurm as a `sentinel run-step` batch job: the whole
+// plan is submitted at once, each job starting once those it needs have succeeded (afterok).
+// A later run of the same command follows these ids until they leave the queue; what each job
+// did is in `jobs`, recorded by the job itself. Resubmitting a key replaces its row.
+export const detachedJobs = sqliteTable(
+  'detached_jobs',
+  {
+    experimentId: integer('experiment_id')
+      .notNull()
+      .references((): AnySQLiteColumn => experiments.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    slurmId: text('slurm_id').notNull(),
+    // The Slurm ids it waits for (comma-separated; empty when none).
+    dependsOn: text('depends_on').notNull(),
+    submittedAt: text('submitted_at').notNull().$defaultFn(nowIso),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.key] })],
+);

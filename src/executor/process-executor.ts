@@ -46,7 +46,7 @@ export interface JobAttempt {
 
 // The executor of a whole run, chosen in the config.
 export interface RunExecutor {
-  readonly name: 'local' | 'slurm';
+  readonly name: 'local' | 'slurm' | 'slurm-detached';
   // Prepares the run: checks that the executor can be used (a UserError when not), looks at the
   // jobs recorded running (by a killed orchestrator) and keeps those that can be re-attached
   // to; returns their folders (to keep when stale partial folders are removed).

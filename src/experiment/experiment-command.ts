@@ -31,6 +31,10 @@ export async function runExperimentCommand(
       );
       return signalExitCode(interrupted);
     }
+    if (outcome.detached) {
+      printDetached(outcome.detached, settings.runDir);
+      return 0;
+    }
     if (outcome.worklists.length > 0) {
       process.stdout.write(
         `worklists for annotators:\n${outcome.worklists.map((w) => `  ${w}`).join('\n')}\n`,
@@ -61,4 +65,14 @@ export async function runExperimentCommand(
   } finally {
     release();
   }
+}
+
+// What --detach did, and how to follow the run or see where it stands.
+function printDetached(queued: { submitted: number; alreadyQueued: number }, runDir: string): void {
+  const already =
+    queued.alreadyQueued > 0 ? `, ${queued.alreadyQueued} queued before and left as they are` : '';
+  process.stderr.write(
+    `detached: ${queued.submitted} job(s) queued on Slurm now${already}; each starts once the jobs it needs have succeeded (afterok), and this command exits.\n` +
+      `follow the run and print its table: the same command without --detach (Ctrl-C stops following, not the jobs); where it stands: squeue --me (jobs named sentinel:KEY); their Slurm output: ${shellQuote(runDir)}/detached/\n`,
+  );
 }

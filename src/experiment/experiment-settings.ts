@@ -40,5 +40,7 @@ export interface ExperimentSettings {
   concurrency: { engine: number; node: number };
   maxAttempts: number;
   exportWorklist: boolean;
+  // Queue the whole plan on Slurm at once and exit (executor kind slurm only).
+  detach: boolean;
   force: boolean;
 }

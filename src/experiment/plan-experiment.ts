@@ -15,6 +15,7 @@ export interface PlanOutcome {
 }
 
 export interface ExperimentPlan {
+  steps: readonly Step<unknown>[];
   // The number of jobs among the plan's steps (what the progress reporter counts down).
   totalJobs: number;
   run(options: RunOptions): Promise<PlanOutcome>;
@@ -39,6 +40,7 @@ export function planExperiment(
 ): ExperimentPlan {
   const steps = planSteps({ s, data, experimentId });
   return {
+    steps,
     totalJobs: countJobs(steps),
     run: (options) => runPlan(steps, { s, data, experimentId }, options),
   };

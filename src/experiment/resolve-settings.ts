@@ -21,6 +21,7 @@ export interface ExperimentFlags {
   rounds?: number | undefined;
   out?: string | undefined;
   exportWorklist?: boolean;
+  detach?: boolean;
   force?: boolean;
 }
 
@@ -129,6 +130,7 @@ export async function resolveSettings(
     rounds,
     ...configFields(config, { pretrained, qsModel }),
     exportWorklist: flags.exportWorklist ?? false,
+    detach: checkDetach(flags, config.executor.kind),
     force: flags.force ?? false,
   };
   return { settings, dataset, modelHashes };
@@ -159,6 +161,19 @@ function checkRounds(kind: 'al' | 'ssl', flags: ExperimentFlags, configured: num
     );
   }
   return rounds;
+}
+
+// --detach queues the plan on a Slurm cluster; with jobs running here, nothing could run on.
+function checkDetach(flags: ExperimentFlags, executor: 'local' | 'slurm'): boolean {
+  if (flags.detach && executor !== 'slurm') {
+    throw new UserError(
+      '--detach queues the run on Slurm, and this config runs its jobs here (executor kind local)',
+      {
+        hint: 'set executor: {kind: slurm, ...} in the config (docs/slurm.md), or leave out --detach',
+      },
+    );
+  }
+  return flags.detach ?? false;
 }
 
 // The modules of the user's strategies by name, recorded with the config (nothing for

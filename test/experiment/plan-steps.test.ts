@@ -27,6 +27,7 @@ function plan(overrides: Partial<ExperimentSettings>) {
     budgets: [2],
     rounds: 1,
     exportWorklist: false,
+    detach: false,
     mcSamples: 3,
     training: {
       repeatM0: false,

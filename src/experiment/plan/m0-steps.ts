@@ -62,7 +62,7 @@ export function m0Steps(scope: PlanScope, m0: string): { base: M0Base; steps: St
 function trainStep(scope: PlanScope, m0: string, seed: number, recorded: number | null) {
   const { s, data } = scope;
   const key = jobKeys.trainM0(m0);
-  return jobStep(key, [], () =>
+  return jobStep(key, 'engine', [], () =>
     trainJob(
       s.engine,
       { key, kind: 'train', method: BASELINE_METHOD, seed: recorded, budget: null },
@@ -92,7 +92,7 @@ function predictStep(
   const { s, data } = scope;
   const { key, method, cases } = what;
   const save = what.save ?? { probabilities: false, mcSamples: 0 };
-  return jobStep(key, [from.train], (get) =>
+  return jobStep(key, 'engine', [from.train], (get) =>
     predictJob(
       s.engine,
       { key, kind: 'predict', method, seed: from.recorded, budget: null },
@@ -115,7 +115,7 @@ function baselineStep(
   tested: Step<Done<PredictOutput>>,
 ) {
   const key = jobKeys.evaluateBaseline(m0);
-  return jobStep(key, [tested], (get) =>
+  return jobStep(key, 'node', [tested], (get) =>
     evaluateJob(
       scope.experimentId,
       { key, kind: 'evaluate', method: BASELINE_METHOD, seed, budget: 0 },

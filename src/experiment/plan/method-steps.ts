@@ -54,7 +54,7 @@ function scoreStep(
     if (!step) throw new Error(`bug: no pool pass ${p.key(base.m0, seed ?? base.seed0)}`);
     return step;
   });
-  return jobStep(key, [base.pool, ...passes], (get) =>
+  return jobStep(key, 'node', [base.pool, ...passes], (get) =>
     scoreJob(
       experimentId,
       { key, kind: 'score', method: name, seed: seed ?? base.recordedSeed, budget: null },

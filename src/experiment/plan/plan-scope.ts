@@ -38,7 +38,7 @@ export function tuneAndEvaluate(
   const { s, data, experimentId } = scope;
   const at = { method: t.method, seed: t.seed, budget: t.budget, ...roundField(t.round) };
   const finetuneKey = inRound(jobKeys.finetune(t.method, t.seed, t.budget), t.round);
-  const finetune = jobStep(finetuneKey, [m0, ...after], (get) => {
+  const finetune = jobStep(finetuneKey, 'engine', [m0, ...after], (get) => {
     const m0Checkpoint = checkpointOf(get(m0));
     return trainJob(
       s.engine,
@@ -53,7 +53,7 @@ export function tuneAndEvaluate(
     );
   });
   const predictKey = inRound(jobKeys.predictTest(t.method, t.seed, t.budget), t.round);
-  const tested = jobStep(predictKey, [finetune], (get) =>
+  const tested = jobStep(predictKey, 'engine', [finetune], (get) =>
     predictJob(
       s.engine,
       { key: predictKey, kind: 'predict', ...at },
@@ -68,7 +68,7 @@ export function tuneAndEvaluate(
     ),
   );
   const evaluateKey = inRound(jobKeys.evaluate(t.method, t.seed, t.budget), t.round);
-  const evaluated = jobStep(evaluateKey, [tested], (get) =>
+  const evaluated = jobStep(evaluateKey, 'node', [tested], (get) =>
     evaluateJob(
       experimentId,
       { key: evaluateKey, kind: 'evaluate', ...at },

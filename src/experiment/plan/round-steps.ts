@@ -63,7 +63,7 @@ function rescoreRest(scope: PlanScope, method: ResolvedStrategy, t: TuneTarget, 
   };
   const at = { method: t.method, seed: t.seed, budget: t.budget, round: t.round };
   const predictKey = inRound(jobKeys.predictPoolAfter(t.method, t.seed, t.budget), t.round);
-  const predict = jobStep(predictKey, [prev.finetune, prev.select], (get) =>
+  const predict = jobStep(predictKey, 'engine', [prev.finetune, prev.select], (get) =>
     predictJob(
       s.engine,
       { key: predictKey, kind: 'predict', ...at },
@@ -77,7 +77,7 @@ function rescoreRest(scope: PlanScope, method: ResolvedStrategy, t: TuneTarget, 
     ),
   );
   const scoreKey = inRound(jobKeys.scoreAfter(t.method, t.seed, t.budget), t.round);
-  const score = jobStep(scoreKey, [predict, prev.select], (get) => {
+  const score = jobStep(scoreKey, 'node', [predict, prev.select], (get) => {
     const predicted = get(predict);
     return scoreJob(
       experimentId,

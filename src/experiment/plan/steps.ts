@@ -14,12 +14,14 @@ export interface StepEnv {
   run<O>(job: ExperimentJob<O>): Promise<Done<O> | undefined>;
 }
 
-// One step of an experiment's plan: a job (with its key), or an action between jobs (a
-// selection, recorded in the database). It starts once every step it runs `after` has a value;
-// undefined means it failed, and the steps after it do not start.
+// One step of an experiment's plan: a job (with its key and the pool it runs in), or an action
+// between jobs (a selection, recorded in the database). It starts once every step it runs
+// `after` has a value; undefined means it failed, and the steps after it do not start.
 export interface Step<T> {
   key: string;
   isJob: boolean;
+  // Engine jobs (train/predict) or node jobs (score/evaluate); null for an action.
+  pool: 'engine' | 'node' | null;
   after: readonly Step<unknown>[];
   start(get: Get, env: StepEnv): Promise<T | undefined>;
 }
@@ -27,10 +29,16 @@ export interface Step<T> {
 // A job step: builds its job from the values of the steps it runs after.
 export function jobStep<O>(
   key: string,
+  pool: 'engine' | 'node',
   after: readonly Step<unknown>[],
   build: (get: Get) => ExperimentJob<O>,
 ): Step<Done<O>> {
-  return { key, isJob: true, after, start: (get, env) => env.run(build(get)) };
+  const start = (get: Get, env: StepEnv) => {
+    const job = build(get);
+    if (job.pool !== pool) throw new Error(`bug: step ${key} is planned in the ${pool} pool`);
+    return env.run(job);
+  };
+  return { key, isJob: true, pool, after, start };
 }
 
 // An action step: computes its value in this process (no job, not counted as one).
@@ -39,7 +47,7 @@ export function actionStep<T>(
   after: readonly Step<unknown>[],
   act: (get: Get, db: DbWriter) => T,
 ): Step<T> {
-  return { key, isJob: false, after, start: async (get, env) => act(get, env.db) };
+  return { key, isJob: false, pool: null, after, start: async (get, env) => act(get, env.db) };
 }
 
 // The jobs of a plan, counted from its steps: what the progress reporter shows is what runs.

@@ -7,15 +7,15 @@ import { configFields } from '../config-fields.js';
 import type { ExperimentSettings } from '../experiment-settings.js';
 
 // The settings of a recorded run, rebuilt from the config al-run recorded (paths in it are
-// absolute already; seeds and budgets as the flags made them), so that a later command on the
-// run (an import of revisions) runs its jobs exactly as the run did; a user's strategy module
-// is loaded again from the path the run recorded.
+// absolute already; seeds, budgets and rounds as the flags made them), so that a later command
+// on the run (an import of revisions, a detached run's job) runs its jobs exactly as the run
+// did; a user's strategy module is loaded again from the path the run recorded.
 export async function recordedSettings(
   experiment: Experiment,
   runDir: string,
 ): Promise<ExperimentSettings> {
   const recorded = experiment.config as Record<string, unknown>;
-  const { kind: _kind, seeds, budgets, rounds: _rounds, strategyModules, ...rest } = recorded;
+  const { kind: _kind, seeds, budgets, rounds, strategyModules, ...rest } = recorded;
   const { strategyModuleSha256: _hashes, ...fields } = rest;
   const parsed = ExperimentConfigSchema.safeParse({ ...fields, seedList: seeds });
   if (!parsed.success || !Array.isArray(budgets)) {
@@ -41,7 +41,7 @@ export async function recordedSettings(
     data: config.data,
     methods: config.methods,
     strategies,
-    rounds: 1,
+    rounds: typeof rounds === 'number' ? rounds : 1,
     seeds: config.seedList ?? [0],
     budgets: budgets as number[],
     ...configFields(config, {
@@ -49,6 +49,7 @@ export async function recordedSettings(
       qsModel: config.qs.model,
     }),
     exportWorklist: false,
+    detach: false,
     force: false,
   };
 }

@@ -67,15 +67,22 @@ export async function slurmJobsUnder(
   dir: string,
 ): Promise<{ name: string; submission: string; state: string }[]> {
   const result = await execa('scontrol', ['-o', 'show', 'job'], { env, reject: false });
-  return result.stdout
-    .split('\n')
-    .map((line) => Object.fromEntries(line.split(' ').map((kv) => kv.split('=', 2))))
-    .filter((r) => typeof r.WorkDir === 'string' && r.WorkDir.startsWith(dir))
-    .map((r) => ({
-      name: r.JobName,
-      submission: r.ArrayJobId ?? r.JobId,
-      state: r.JobState,
-    }));
+  return (
+    result.stdout
+      .split('\n')
+      // "JobName=sentinel:score/x/seed=0": a value runs from the first "=" (names hold "=" too).
+      .map((line) =>
+        Object.fromEntries(
+          line.split(' ').map((kv) => [kv.split('=')[0], kv.split('=').slice(1).join('=')]),
+        ),
+      )
+      .filter((r) => typeof r.WorkDir === 'string' && r.WorkDir.startsWith(dir))
+      .map((r) => ({
+        name: r.JobName,
+        submission: r.ArrayJobId ?? r.JobId,
+        state: r.JobState,
+      }))
+  );
 }
 
 // The jobs still queued or running (squeue) whose working directory is under `dir`.
