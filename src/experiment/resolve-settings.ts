@@ -69,6 +69,7 @@ export async function resolveSettings(
     );
   }
   const rounds = checkRounds(kind, flags, config.al.rounds ?? 1);
+  const detach = checkDetach(flags, config.executor.kind);
   const seeds =
     flags.seedList ??
     (flags.seeds !== undefined ? range(flags.seeds) : (config.seedList ?? range(config.seeds)));
@@ -130,7 +131,7 @@ export async function resolveSettings(
     rounds,
     ...configFields(config, { pretrained, qsModel }),
     exportWorklist: flags.exportWorklist ?? false,
-    detach: checkDetach(flags, config.executor.kind),
+    detach,
     force: flags.force ?? false,
   };
   return { settings, dataset, modelHashes };

@@ -28,6 +28,25 @@ test('config errors are clear messages with exit code 2', async () => {
     /--topk "x" is not a whole number of at least 1/,
   );
   await expectUserError(
+    [
+      'al-run',
+      '--config',
+      config,
+      '--methods',
+      'random',
+      '--budget',
+      '2',
+      '--detach',
+      '--out',
+      out,
+    ],
+    /--detach queues the run on Slurm, and this config runs its jobs here \(executor kind local\)/,
+  );
+  await expectUserError(
+    ['run-step', '--run', join(dir, 'nowhere'), '--key', 'train/m0'],
+    /no run in .*nowhere/,
+  );
+  await expectUserError(
     ['al-run', '--config', join(dir, 'missing.yaml')],
     /config file .*missing\.yaml: not found/,
   );

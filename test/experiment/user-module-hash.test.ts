@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Experiment } from '../../src/db/experiments.js';
 import { resolveSettings } from '../../src/experiment/resolve-settings.js';
+import { recordedSettings } from '../../src/experiment/review/recorded-settings.js';
 import { packageRoot } from '../../src/package-root.js';
 import { tinyExperiment } from './tiny-config.js';
 
@@ -18,9 +20,22 @@ test("a user strategy module's contents are part of the run's configuration", as
   assert.equal(recorded.strategyModules?.['volume-outlier'], module);
   assert.match(recorded.strategyModuleSha256?.['volume-outlier'] ?? '', /^[0-9a-f]{64}$/);
   assert.equal((await resolveSettings('al', flags)).settings.configHash, first.settings.configHash);
+  // A later command on the run (a detached run's job, an import) rebuilds the same strategy.
+  const experiment = {
+    kind: 'al',
+    config: first.settings.recordedConfig,
+    configHash: first.settings.configHash,
+  } as Experiment;
+  const rebuilt = await recordedSettings(experiment, flags.out);
+  assert.deepEqual(rebuilt.methods, ['random', 'volume-outlier']);
   // An edit of the module (a comment is enough) is another configuration: a resumed run
-  // refuses it unless --force, as it refuses any other changed setting.
+  // refuses it unless --force, as it refuses any other changed setting, and a later command
+  // on the run refuses to score with other code than the run's.
   await writeFile(module, `${await readFile(module, 'utf8')}\n// edited\n`);
+  await assert.rejects(
+    recordedSettings(experiment, flags.out),
+    /changed since the run recorded it/,
+  );
   assert.notEqual(
     (await resolveSettings('al', flags)).settings.configHash,
     first.settings.configHash,

@@ -8,7 +8,7 @@ const alRun = defineCommand({
   description:
     'Active learning: revise the N lowest-quality pseudo labels per method, fine-tune, evaluate',
   usage:
-    'al-run [--budget 20 | --budget 5,10,15,20] [--rounds 3] [--config configs/demo.yaml] [--methods qs,entropy,mc-dropout,random] [--seeds 5 | --seed-list 0,1,2] [--out runs/NAME] [--export-worklist] [--force]',
+    'al-run [--budget 20 | --budget 5,10,15,20] [--rounds 3] [--config configs/demo.yaml] [--methods qs,entropy,mc-dropout,random] [--seeds 5 | --seed-list 0,1,2] [--out runs/NAME] [--export-worklist] [--detach] [--force]',
   flags: {
     budget: stringFlag(
       'N[,N...]',

@@ -8,7 +8,7 @@ const sslRun = defineCommand({
   description:
     'Semi-supervised learning: self-train on the K highest-quality pseudo labels per method, evaluate',
   usage:
-    'ssl-run [--topk 20 | --topk 10,20] [--config configs/demo.yaml] [--methods qs,entropy,mc-dropout,random] [--seeds 5 | --seed-list 0,1,2] [--out runs/NAME] [--force]',
+    'ssl-run [--topk 20 | --topk 10,20] [--config configs/demo.yaml] [--methods qs,entropy,mc-dropout,random] [--seeds 5 | --seed-list 0,1,2] [--out runs/NAME] [--detach] [--force]',
   flags: {
     topk: stringFlag(
       'K[,K...]',

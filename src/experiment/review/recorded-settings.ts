@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveStrategies } from '../../../strategies/registry.js';
 import { ExperimentConfigSchema } from '../../config/experiment-schema.js';
@@ -16,7 +18,7 @@ export async function recordedSettings(
 ): Promise<ExperimentSettings> {
   const recorded = experiment.config as Record<string, unknown>;
   const { kind: _kind, seeds, budgets, rounds, strategyModules, ...rest } = recorded;
-  const { strategyModuleSha256: _hashes, ...fields } = rest;
+  const { strategyModuleSha256: hashes, ...fields } = rest;
   const parsed = ExperimentConfigSchema.safeParse({ ...fields, seedList: seeds });
   if (!parsed.success || !Array.isArray(budgets)) {
     throw new UserError(`the config recorded in ${runDir} cannot be read by this version`, {
@@ -30,6 +32,7 @@ export async function recordedSettings(
     config.methods.map((name) => modules[name] ?? name),
     dir,
   );
+  await checkModulesUnchanged(modules, (hashes ?? {}) as Record<string, string>);
   return {
     kind: experiment.kind,
     name: basename(dir),
@@ -52,4 +55,25 @@ export async function recordedSettings(
     detach: false,
     force: false,
   };
+}
+
+// A user's strategy module edited since the run recorded it would score with other code than
+// the run's: refused (the run's config hash counts the module's contents).
+async function checkModulesUnchanged(
+  modules: Record<string, string>,
+  recorded: Record<string, string>,
+): Promise<void> {
+  for (const [name, path] of Object.entries(modules)) {
+    const now = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
+    if (recorded[name] !== undefined && now !== recorded[name]) {
+      throw new UserError(
+        `the strategy module ${path} (${name}) changed since the run recorded it`,
+        {
+          hint: 'restore the module the run used, or start a new run (al-run --out NEW) with this one',
+        },
+      );
+    }
+  }
 }
