@@ -2,9 +2,11 @@
 // the fake engine of bench/growth/fake-engine.ts, so the engine costs next to nothing), then
 // `sentinel report` and `sentinel score` on the same pool of tiny 16x16x8 cases. Prints, per
 // pool size: start-up until the first job (config, dataset, plan), the al-run's wall time, the
-// orchestrator's own CPU time and peak RSS (its process alone, from /proc), the per-job overhead
-// (a job's recorded span minus the wall time measured around its process), the database size,
-// and the report's and score's wall time and peak RSS.
+// orchestrator's own CPU time and peak RSS (its process alone, from /proc), the overhead of each
+// job (its recorded span minus the wall time measured around its process) in two parts: per job
+// for the jobs whose work does not grow with the pool, per case handled for the jobs that handle
+// the pool (bench/growth/job-overhead.ts), the database size, and the report's and score's wall
+// time and peak RSS.
 //
 //   npm run bench:growth -- [--sizes 100,1000] [--keep]
 
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { type OverheadFigures, overheadFigures } from './growth/job-overhead.js';
 import { type Measured, measureCommand } from './growth/measure-command.js';
 import { writeTinyDataset } from './growth/tiny-dataset.js';
 
@@ -25,11 +27,9 @@ const fakeEngine = fileURLToPath(new URL('./growth/fake-engine.js', import.meta.
 
 interface Row {
   pool: number;
-  jobs: number;
   startupS: number;
   run: Measured;
-  overheadMs: number;
-  worst: string;
+  overhead: OverheadFigures;
   dbBytes: number;
   report: Measured;
   score: Measured;
@@ -56,40 +56,15 @@ executor: { engineConcurrency: 1, nodeConcurrency: 1, maxAttempts: 1 }
     ...[sentinel, 'al-run', '--config', config, '--methods', 'random,oracle'],
     ...['--seeds', '1', '--budget', '10', '--out', runDir],
   ]);
-  const db = join(runDir, 'sentinel.db');
-  const { jobs, overheadS, firstStart, worst } = jobFigures(db);
-  const dbBytes = (await stat(db)).size;
+  const overhead = overheadFigures(runDir, pool);
+  const dbBytes = (await stat(join(runDir, 'sentinel.db'))).size;
   const report = await measureCommand(node, [sentinel, 'report', '--run', runDir]);
   const scoreOut = join(dir, 'scores.csv');
   const score = await measureCommand(node, [sentinel, 'score', data, '--out', scoreOut]);
-  if (!opts.keep) await rm(dir, { recursive: true, force: true });
-  const startupS = (firstStart - run.startedAt) / 1000;
-  const overheadMs = (overheadS / jobs) * 1000;
-  return { pool, jobs, startupS, run, overheadMs, worst, dbBytes, report, score };
-}
-
-// The jobs' count, their summed overhead (recorded span minus metered wall), the job with the
-// most overhead, and the first start.
-function jobFigures(path: string) {
-  const db = new Database(path, { readonly: true });
-  try {
-    const rows = db
-      .prepare("select key, started_at, finished_at, wall_s from jobs where status = 'done'")
-      .all() as { key: string; started_at: string; finished_at: string; wall_s: number }[];
-    const overhead = rows.map((r) => ({
-      key: r.key,
-      s: Math.max(0, (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000 - r.wall_s),
-    }));
-    const worst = overhead.reduce((a, b) => (b.s > a.s ? b : a));
-    return {
-      jobs: rows.length,
-      overheadS: overhead.reduce((sum, o) => sum + o.s, 0),
-      worst: `${worst.key} ${worst.s.toFixed(2)}`,
-      firstStart: Math.min(...rows.map((r) => Date.parse(r.started_at))),
-    };
-  } finally {
-    db.close();
-  }
+  if (opts.keep) process.stderr.write(`kept ${dir}\n`);
+  else await rm(dir, { recursive: true, force: true });
+  const startupS = (overhead.firstStart - run.startedAt) / 1000;
+  return { pool, startupS, run, overhead, dbBytes, report, score };
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -99,14 +74,23 @@ for (const pool of (opts.sizes ?? '').split(',').map(Number)) {
   rows.push(await measurePool(pool));
 }
 console.log(
-  '| pool | jobs | start-up s | al-run s | orch. CPU s | orch. peak RSS MB | orch. CPU ms/case | overhead/job ms | overhead/job/case ms | most overhead (s) | db MB | report s | report RSS MB | score s | score RSS MB |',
+  '| pool | jobs | start-up s | al-run s | orch. CPU s | orch. peak RSS MB | orch. CPU ms/case | fixed jobs | fixed overhead median ms | fixed overhead max ms | pool jobs | pool overhead ms/case | worst pool job (ms/case) | db MB | report s | report RSS MB | score s | score RSS MB |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
+console.log(
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+);
 for (const r of rows) {
+  const { fixed, poolWide } = r.overhead;
   console.log(
-    `| ${r.pool} | ${r.jobs} | ${r.startupS.toFixed(2)} | ${r.run.wallS.toFixed(1)} | ${r.run.cpuS.toFixed(2)} | ${mb(r.run.peakRssBytes)} | ${((r.run.cpuS / r.pool) * 1000).toFixed(2)} | ${r.overheadMs.toFixed(0)} | ${(r.overheadMs / r.pool).toFixed(2)} | ${r.worst} | ${mb(r.dbBytes)} | ${r.report.wallS.toFixed(1)} | ${mb(r.report.peakRssBytes)} | ${r.score.wallS.toFixed(1)} | ${mb(r.score.peakRssBytes)} |`,
+    `| ${r.pool} | ${r.overhead.jobs} | ${r.startupS.toFixed(2)} | ${r.run.wallS.toFixed(1)} | ${r.run.cpuS.toFixed(2)} | ${mb(r.run.peakRssBytes)} | ${((r.run.cpuS / r.pool) * 1000).toFixed(2)} | ${fixed.count} | ${fixed.medianMs.toFixed(0)} | ${fixed.maxMs.toFixed(0)} | ${poolWide.count} | ${poolWide.msPerCase.toFixed(3)} | ${poolWide.worst} | ${mb(r.dbBytes)} | ${r.report.wallS.toFixed(1)} | ${mb(r.report.peakRssBytes)} | ${r.score.wallS.toFixed(1)} | ${mb(r.score.peakRssBytes)} |`,
   );
 }
 console.log(
-  'orch. CPU and peak RSS: the orchestrator process alone (engines and node jobs are its children, not counted); overhead/job: recorded span minus the wall metered around the job process (each job handles the whole pool, so it grows with the pool: /case divides it by the pool size). Wall figures stretch on a loaded machine; CPU and RSS much less.',
+  [
+    'orch. CPU and peak RSS: the orchestrator process alone (engines and node jobs are its children, not counted).',
+    "overhead: a job's recorded span minus the wall metered around its process.",
+    'fixed jobs: those whose requests list fewer cases than the pool (train, fine-tune, test prediction, evaluation): their overhead should not grow with the pool.',
+    "pool jobs: those whose requests list the whole pool (pool prediction, scoring): their summed overhead over the cases they handled, and the worst one's.",
+    'Wall figures stretch on a loaded machine; CPU and RSS much less.',
+  ].join('\n'),
 );

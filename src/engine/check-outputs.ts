@@ -2,7 +2,14 @@ import { stat } from 'node:fs/promises';
 import { isUserError } from '../errors.js';
 import { openProbabilityMap } from '../probabilities/probability-map.js';
 import type { ClassMap } from '../volume/class-map.js';
-import { type GridLike, forEachSlab, gridDifference, readNiftiHeader } from '../volume/index.js';
+import {
+  type GridLike,
+  type NiftiHeader,
+  type Slab,
+  gridDifference,
+  openSlabs,
+  readNiftiHeader,
+} from '../volume/index.js';
 
 // The output checks of the engine contract, shared by every engine run and by
 // `sentinel engine-check`. Each returns a problem (what is wrong, naming the file) or undefined.
@@ -34,13 +41,24 @@ export async function readGrid(path: string): Promise<GridLike> {
   return { dims: header.dims, affine: header.affine };
 }
 
-// A mask must be a 3D label map on the image's grid holding only allowed labels.
+// A mask must be a 3D label map on the image's grid holding only allowed labels. The file is
+// opened once for both checks (its header, then its voxels).
 export async function checkMask(
   path: string,
   image: GridLike,
   labels: Set<number>,
 ): Promise<OutputProblem | undefined> {
-  return (await checkMaskGrid(path, image)) ?? (await checkMaskLabels(path, labels));
+  const missing = await checkExists(path, 'mask');
+  if (missing) return missing;
+  return readingProblem(path, async () => {
+    const { header, slabs, close } = await openSlabs(path);
+    const offGrid = maskGridProblem(path, header, image);
+    if (offGrid) {
+      close();
+      return offGrid;
+    }
+    return maskLabelsProblem(path, slabs, labels);
+  });
 }
 
 // A mask must exist and be one 3D volume on the image's grid.
@@ -50,14 +68,9 @@ export async function checkMaskGrid(
 ): Promise<OutputProblem | undefined> {
   const missing = await checkExists(path, 'mask');
   if (missing) return missing;
-  return readingProblem(path, async () => {
-    const header = await readNiftiHeader(path);
-    if (header.dims.length > 3 && header.dims.slice(3).some((d) => d !== 1)) {
-      return `mask ${path} has dims ${header.dims.join(' x ')}; a mask is one 3D label map`;
-    }
-    const diff = gridDifference(image, header);
-    return diff ? `mask ${path} is not on the image's grid (image vs mask: ${diff})` : undefined;
-  });
+  return readingProblem(path, async () =>
+    maskGridProblem(path, await readNiftiHeader(path), image),
+  );
 }
 
 // A mask may hold only 0 and the class map's labels (whole numbers).
@@ -65,18 +78,34 @@ export async function checkMaskLabels(
   path: string,
   labels: Set<number>,
 ): Promise<OutputProblem | undefined> {
-  return readingProblem(path, async () => {
-    const bad = new Map<number, number>();
-    await forEachSlab(path, (slab) => {
-      for (let i = 0; i < slab.data.length; i++) {
-        const v = slab.data[i]!;
-        if (!labels.has(v)) bad.set(v, (bad.get(v) ?? 0) + 1);
-      }
-    });
-    if (bad.size === 0) return undefined;
-    const shown = [...bad.entries()].slice(0, 5).map(([v, n]) => `${v} (${n} voxels)`);
-    return `mask ${path} holds labels outside the class map: ${shown.join(', ')}; allowed: ${[...labels].join(', ')}`;
-  });
+  return readingProblem(path, async () =>
+    maskLabelsProblem(path, (await openSlabs(path)).slabs, labels),
+  );
+}
+
+function maskGridProblem(path: string, header: NiftiHeader, image: GridLike): string | undefined {
+  if (header.dims.length > 3 && header.dims.slice(3).some((d) => d !== 1)) {
+    return `mask ${path} has dims ${header.dims.join(' x ')}; a mask is one 3D label map`;
+  }
+  const diff = gridDifference(image, header);
+  return diff ? `mask ${path} is not on the image's grid (image vs mask: ${diff})` : undefined;
+}
+
+async function maskLabelsProblem(
+  path: string,
+  slabs: AsyncIterable<Slab>,
+  labels: Set<number>,
+): Promise<string | undefined> {
+  const bad = new Map<number, number>();
+  for await (const slab of slabs) {
+    for (let i = 0; i < slab.data.length; i++) {
+      const v = slab.data[i]!;
+      if (!labels.has(v)) bad.set(v, (bad.get(v) ?? 0) + 1);
+    }
+  }
+  if (bad.size === 0) return undefined;
+  const shown = [...bad.entries()].slice(0, 5).map(([v, n]) => `${v} (${n} voxels)`);
+  return `mask ${path} holds labels outside the class map: ${shown.join(', ')}; allowed: ${[...labels].join(', ')}`;
 }
 
 // What checking a probability map found besides problems: values at sampled voxels (all

@@ -8,6 +8,7 @@ import {
 } from './check-outputs.js';
 import { checkUncertaintyMap } from './check-uncertainty-map.js';
 import type { PredictRequest, PredictResponse, TrainResponse } from './contract.js';
+import { firstProblemInOrder } from './first-problem-in-order.js';
 
 // Checks what a train response points at: the checkpoint must exist.
 export async function checkTrainOutputs(
@@ -32,43 +33,55 @@ export async function checkPredictOutputs(
   if (byId.size !== response.outputs.length) return bad('the response lists a case more than once');
   const labels = allowedLabels(request.classes);
   const channels = Object.keys(request.classes).length + 1;
-  for (const c of request.cases) {
+  return firstProblemInOrder(request.cases, CASES_IN_FLIGHT, async (c) => {
     const output = byId.get(c.id);
     if (!output)
       return { reason: 'missing-output', message: `the response has no output for case ${c.id}` };
-    const grid = await readGrid(c.image);
-    const mask = await checkMask(output.mask, grid, labels);
-    if (mask) return withCase(c.id, mask);
-    if (request.save.probabilities) {
-      if (!output.probabilities)
-        return {
-          reason: 'missing-output',
-          message: `case ${c.id}: probabilities were asked for but not given`,
-        };
-      const check = await checkProbabilityMap(output.probabilities, grid, channels);
-      if (check.problem) return withCase(c.id, check.problem);
-    }
-    const samples = output.mcSamples ?? [];
-    if (samples.length !== request.save.mcSamples) {
-      return {
-        reason: samples.length < request.save.mcSamples ? 'missing-output' : 'bad-output',
-        message: `case ${c.id}: ${samples.length} Monte-Carlo samples given, ${request.save.mcSamples} asked for`,
-      };
-    }
-    for (const path of samples) {
-      const check = await checkProbabilityMap(path, grid, channels);
-      if (check.problem) return withCase(c.id, check.problem);
-    }
-    const entropy = request.save.entropyMap
-      ? await checkUncertaintyMap(output.entropyMap, grid, 'entropy map')
-      : undefined;
-    if (entropy) return withCase(c.id, entropy);
-    const spread = request.save.mcStdMap
-      ? await checkUncertaintyMap(output.mcStdMap, grid, 'MC-std map')
-      : undefined;
-    if (spread) return withCase(c.id, spread);
+    const problem = await checkCaseOutput(request, output, c.image, { labels, channels });
+    return problem && withCase(c.id, problem);
+  });
+}
+
+// Cases checked at once: their file reads overlap (libuv runs 4 at a time by default) while
+// memory stays bounded (each check streams its files).
+const CASES_IN_FLIGHT = 4;
+
+type CaseOutput = PredictResponse['outputs'][number];
+
+// One case's outputs against the request: the mask, then what was asked besides.
+async function checkCaseOutput(
+  request: PredictRequest,
+  output: CaseOutput,
+  image: string,
+  expected: { labels: Set<number>; channels: number },
+): Promise<OutputProblem | undefined> {
+  const grid = await readGrid(image);
+  const mask = await checkMask(output.mask, grid, expected.labels);
+  if (mask) return mask;
+  if (request.save.probabilities) {
+    if (!output.probabilities)
+      return { reason: 'missing-output', message: 'probabilities were asked for but not given' };
+    const check = await checkProbabilityMap(output.probabilities, grid, expected.channels);
+    if (check.problem) return check.problem;
   }
-  return undefined;
+  const samples = output.mcSamples ?? [];
+  if (samples.length !== request.save.mcSamples) {
+    return {
+      reason: samples.length < request.save.mcSamples ? 'missing-output' : 'bad-output',
+      message: `${samples.length} Monte-Carlo samples given, ${request.save.mcSamples} asked for`,
+    };
+  }
+  for (const path of samples) {
+    const check = await checkProbabilityMap(path, grid, expected.channels);
+    if (check.problem) return check.problem;
+  }
+  if (request.save.entropyMap) {
+    const entropy = await checkUncertaintyMap(output.entropyMap, grid, 'entropy map');
+    if (entropy) return entropy;
+  }
+  return request.save.mcStdMap
+    ? checkUncertaintyMap(output.mcStdMap, grid, 'MC-std map')
+    : undefined;
 }
 
 function bad(message: string): OutputProblem {

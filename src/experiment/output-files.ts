@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputFile } from '../db/schema.js';
+import { digestFile } from './file-digest.js';
 
 // Logs are appended to by whoever reads a job again (and are not inputs of any other job).
 const isLog = (path: string) => path.endsWith('.log');
@@ -11,13 +10,20 @@ const isLog = (path: string) => path.endsWith('.log');
 export async function recordOutputFiles(dir: string): Promise<OutputFile[]> {
   const names = (await readdir(dir, { recursive: true })).filter((n) => !isLog(n)).sort();
   const files: OutputFile[] = [];
+  let since = performance.now();
   for (const path of names) {
-    const info = await stat(join(dir, path));
-    if (!info.isFile()) continue;
-    files.push({ path, size: info.size, sha256: await sha256Of(join(dir, path)) });
+    const digest = await digestFile(join(dir, path));
+    if (digest) files.push({ path, ...digest });
+    // Small files are hashed synchronously: let the other jobs' events through now and then.
+    if (performance.now() - since > YIELD_AFTER_MS) {
+      await new Promise(setImmediate);
+      since = performance.now();
+    }
   }
   return files;
 }
+
+const YIELD_AFTER_MS = 20;
 
 // What is wrong with a job's recorded files now: each problem in a few words, none when all are
 // there with their recorded size (and, with `hash`, their recorded sha256). A job recorded
@@ -36,14 +42,8 @@ export async function findChangedOutputs(
     if (!info?.isFile()) problems.push(`${path} is missing`);
     else if (info.size !== file.size)
       problems.push(`${path} changed (${file.size} bytes recorded, ${info.size} now)`);
-    else if (options.hash && (await sha256Of(path)) !== file.sha256)
+    else if (options.hash && (await digestFile(path))?.sha256 !== file.sha256)
       problems.push(`${path} changed (same size, other content)`);
   }
   return problems;
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

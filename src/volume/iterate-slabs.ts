@@ -29,10 +29,12 @@ const DEFAULT_SLAB_BYTES = 16 * 1024 * 1024;
 
 // A NIfTI file opened for a slab-by-slab pass: the header at once, the slabs on demand in
 // file order (t outer, z inner). Pull-based, so several files can be read in lockstep.
+// close() releases the file when no slab will be read (a generator never started does not run
+// its cleanup on return()); once the slabs are iterated, the iteration releases it.
 export async function openSlabs(
   path: string,
   options: SlabOptions = {},
-): Promise<{ header: NiftiHeader; slabs: AsyncGenerator<Slab> }> {
+): Promise<{ header: NiftiHeader; slabs: AsyncGenerator<Slab>; close(): void }> {
   const limit = maxVoxelBytes(options.maxBytes);
   const { header, reader } = await openNifti(path);
   const dt = DATATYPES[header.datatype];
@@ -54,7 +56,9 @@ export async function openSlabs(
   );
   const shared = options.reuse ? dt.create(nx * ny * depth) : undefined;
   let scaledShared: VoxelArray | undefined;
+  let started = false;
   async function* slabs(): AsyncGenerator<Slab> {
+    started = true;
     try {
       for (let t = 0; t < nt; t++) {
         for (let k0 = 0; k0 < nz; k0 += depth) {
@@ -75,5 +79,8 @@ export async function openSlabs(
       reader.close();
     }
   }
-  return { header, slabs: slabs() };
+  const close = () => {
+    if (!started) reader.close();
+  };
+  return { header, slabs: slabs(), close };
 }
