@@ -4,25 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel } from '../../run-cli.js';
-import { slurmExperiment } from './slurm-experiment.js';
+import { runResults, slurmExperiment } from './slurm-experiment.js';
 import { slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
 const cluster = useTestCluster();
-
-const results = (db: string) => ({
-  metrics: queryRun(
-    db,
-    'select method, seed, budget, round, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5, 6',
-  ),
-  scores: queryRun(
-    db,
-    'select method, seed, round, budget, case_id, organ, value, slices from scores order by 1, 2, 3, 4, 5, 6',
-  ),
-  selections: queryRun(
-    db,
-    'select method, seed, budget, round, case_id, rank from selections order by 1, 2, 3, 4, 6',
-  ),
-});
 
 test('al-run through Slurm gives the same metrics as the local run with the same seeds', async (t) => {
   if (!cluster.ok) return t.skip(cluster.reason);
@@ -49,8 +34,8 @@ test('al-run through Slurm gives the same metrics as the local run with the same
   assert.equal(slurm.exitCode, 0, slurm.stderr);
 
   const slurmDb = join(dir, 'runs', 'slurm', 'sentinel.db');
-  const expected = results(join(dir, 'runs', 'local', 'sentinel.db'));
-  const got = results(slurmDb);
+  const expected = runResults(join(dir, 'runs', 'local', 'sentinel.db'));
+  const got = runResults(slurmDb);
   assert.ok(expected.metrics.length > 0);
   assert.deepEqual(got.metrics, expected.metrics, 'same Dice and NSD per case and organ');
   assert.deepEqual(got.scores, expected.scores, 'same scores');

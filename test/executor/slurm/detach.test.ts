@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { execa } from 'execa';
 import { queryRun } from '../../experiment/tiny-config.js';
 import { runSentinel, sentinelBin } from '../../run-cli.js';
-import { slurmExperiment } from './slurm-experiment.js';
+import { runResults, slurmExperiment } from './slurm-experiment.js';
 import { queuedUnder, slurmJobsUnder, useTestCluster } from './test-cluster.js';
 
 const cluster = useTestCluster();
@@ -13,21 +13,6 @@ const alRun = (config: string, out: string, ...extra: string[]) => [
   ...['al-run', '--config', config, '--methods', 'random,entropy,oracle'],
   ...['--seeds', '1', '--budget', '2', '--rounds', '2', '--out', out, ...extra],
 ];
-
-const results = (db: string) => ({
-  metrics: queryRun(
-    db,
-    'select method, seed, budget, round, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5, 6',
-  ),
-  scores: queryRun(
-    db,
-    'select method, seed, round, budget, case_id, organ, value, slices from scores order by 1, 2, 3, 4, 5, 6',
-  ),
-  selections: queryRun(
-    db,
-    'select method, seed, budget, round, case_id, rank from selections order by 1, 2, 3, 4, 6',
-  ),
-});
 
 type Detached = { key: string; slurm_id: string; depends_on: string };
 
@@ -80,7 +65,7 @@ test('a detached run, its follower killed, followed again to the end: the result
   assert.equal(follow.exitCode, 0, follow.stderr);
   assert.match(follow.stderr, /detached run on Slurm: (\d+) of \1 jobs done, 0 running, 0 waiting/);
   assert.match(follow.stdout, /oracle/, 'the comparison table');
-  assert.deepEqual(results(db), results(join(dir, 'runs', 'local', 'sentinel.db')));
+  assert.deepEqual(runResults(db), runResults(join(dir, 'runs', 'local', 'sentinel.db')));
 
   // Every job ran once, inside the Slurm job queued for it, metered there.
   const jobs = queryRun<{

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { tinyExperiment } from '../../experiment/tiny-config.js';
+import { queryRun, tinyExperiment } from '../../experiment/tiny-config.js';
 
 const wrappedEngine = fileURLToPath(
   new URL('../../../../test/executor/slurm/fixtures/wrapped-engine.js', import.meta.url),
@@ -30,3 +30,19 @@ export async function slurmExperiment(
   await writeFile(config, slurm);
   return { dir, config, localConfig };
 }
+
+// What a run recorded that its results are: scores, selections, Dice and NSD, in one order.
+export const runResults = (db: string) => ({
+  metrics: queryRun(
+    db,
+    'select method, seed, budget, round, case_id, organ, dsc, nsd from metrics order by 1, 2, 3, 4, 5, 6',
+  ),
+  scores: queryRun(
+    db,
+    'select method, seed, round, budget, case_id, organ, value, slices from scores order by 1, 2, 3, 4, 5, 6',
+  ),
+  selections: queryRun(
+    db,
+    'select method, seed, budget, round, case_id, rank from selections order by 1, 2, 3, 4, 6',
+  ),
+});
