@@ -106,8 +106,11 @@ test('processes left behind by a finished job are killed, in its group or escape
     const dir = await tempDir();
     const pidFile = join(dir, 'grandchild.pid');
     const result = await runProcess({
-      // Waits a little so that the meter has seen the grandchild as part of the tree.
-      argv: withGrandchild(pidFile, 'setTimeout(()=>{},500)', escaped),
+      // Waits so that the meter has seen the grandchild as part of the tree (its pass over /proc
+      // can lag on a loaded machine: 500 ms was too short there), then exits while the
+      // grandchild sleeps on. unref: without it the job would wait the grandchild's minute out
+      // and find it gone by itself, and nothing would be left behind to kill.
+      argv: withGrandchild(pidFile, 'g.unref();setTimeout(()=>{},2000)', escaped),
       logPath: join(dir, 'job.log'),
     });
     assert.equal(result.ok, true);

@@ -87,17 +87,28 @@ def predict(request, params):
                 yield sample, restore_outputs(probabilities_of(tensor), grid, True)[1]
             model.eval()
 
-        if save["mcSamples"] > 0:
-            output["mcSamples"] = []
-            for sample, probabilities in passes(save["mcSamples"]):
-                path = f"{base}_mc{sample:02d}{extension}"
-                write_probabilities(path, probabilities, image, save["probabilityType"])
-                output["mcSamples"].append(path)
-        if save.get("mcStdMap", 0) > 0:
-            spread = McSpread(save["probabilityType"])
-            for _, probabilities in passes(save["mcStdMap"]):
-                spread.add(probabilities)
-            output["mcStdMap"] = f"{base}_mcstd{extension}"
-            write_voxel_map(output["mcStdMap"], spread.map(), image)
+        output.update(_write_mc_outputs(passes, save, f"{base}_mc", extension, image))
         outputs.append(output)
     return outputs
+
+
+def _write_mc_outputs(passes, save, stem, extension, image):
+    """The T sample files (save.mcSamples) and the MC-std map (save.mcStdMap) of one case, from one
+    run of the passes: pass i is both sample i and the spread's i-th term when both are asked for
+    (engine-check asks for both), so the passes are not computed twice. Returns the output's keys."""
+    samples, spread_samples = save["mcSamples"], save.get("mcStdMap", 0)
+    written = {"mcSamples": []} if samples > 0 else {}
+    spread = McSpread(save["probabilityType"]) if spread_samples > 0 else None
+    if max(samples, spread_samples) == 0:
+        return written
+    for sample, probabilities in passes(max(samples, spread_samples)):
+        if sample < samples:
+            path = f"{stem}{sample:02d}{extension}"
+            write_probabilities(path, probabilities, image, save["probabilityType"])
+            written["mcSamples"].append(path)
+        if spread is not None and sample < spread_samples:
+            spread.add(probabilities)
+    if spread is not None:
+        written["mcStdMap"] = f"{stem}std{extension}"
+        write_voxel_map(written["mcStdMap"], spread.map(), image)
+    return written
