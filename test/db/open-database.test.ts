@@ -32,6 +32,7 @@ test('the shipped migrations create every table on :memory:', () => {
     [
       '__drizzle_migrations',
       'cases',
+      'detached_jobs',
       'experiments',
       'jobs',
       'metrics',
