@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../../shell-quote.js';
 import type { SlurmExecutorConfig } from '../executor-config.js';
 import { sbatchOptions } from './sbatch-options.js';
 import { submitBatch } from './slurm-cli.js';
@@ -27,8 +28,4 @@ export async function submitDetachedBatch(
     options.push(`--dependency=afterok:${batch.dependsOn.join(':')}`, '--kill-on-invalid-dep=yes');
   const argv = [process.execPath, sentinelEntry, ...batch.sentinelArgs].map(shellQuote);
   return submitBatch(options, `#!/bin/sh\nexec ${argv.join(' ')}\n`);
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

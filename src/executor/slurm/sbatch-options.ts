@@ -1,3 +1,4 @@
+import { shellQuote } from '../../shell-quote.js';
 import type { SlurmExecutorConfig } from '../executor-config.js';
 
 // The sbatch options of one submission, from the executor config: resources for every job,
@@ -34,8 +35,4 @@ export function sbatchOptions(
 // the same Node and package as the orchestrator, metered inside the job.
 export function batchScript(node: string, sentinel: string, tasksFile: string): string {
   return `#!/bin/sh\nexec ${shellQuote(node)} ${shellQuote(sentinel)} exec --tasks ${shellQuote(tasksFile)}\n`;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
