@@ -50,6 +50,14 @@ test('a detached run, its follower killed, followed again to the end: the result
   const again = await runSentinel(alRun(config, out, '--detach'), { env: cluster.env });
   assert.equal(again.exitCode, 0, again.stderr);
   assert.match(again.stderr, /detached: 0 job\(s\) queued on Slurm now, [1-9]\d* queued before/);
+  // --force may not discard the run while its queued jobs would still write into it.
+  const force = await runSentinel(alRun(config, out, '--force'), { env: cluster.env });
+  assert.equal(force.exitCode, 2, force.stderr);
+  assert.match(
+    force.stderr,
+    /--force would discard .* while \d+ job\(s\) that --detach queued there still run on Slurm/,
+  );
+  assert.match(force.stderr, /scancel \d+/);
 
   // A follower killed while it follows: the jobs run on.
   const follower = execa(process.execPath, [sentinelBin, ...alRun(config, out)], {
